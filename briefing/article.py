@@ -1,0 +1,108 @@
+"""The typed data that flows through the pipeline.
+
+An ``Article`` is what ingest and clean produce: metadata plus ``Section``s of
+paragraphs. ``segment`` fills each section with ``Chunk``s (the unit sent to a
+backend) and ``normalize`` gives every chunk its ``spoken`` form. After
+synthesis and assembly a ``Briefing`` records where everything landed in the
+audio, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Boundary(enum.IntEnum):
+    """What ends a chunk; larger boundaries get longer pauses after them."""
+
+    CLAUSE = 1  # a long sentence was split here; the sentence goes on
+    SENTENCE = 2
+    PARAGRAPH = 3
+    SECTION = 4
+
+
+@dataclass
+class Chunk:
+    """One piece of text sent to a backend in one request.
+
+    ``text`` is as written (for transcripts and subtitles); ``spoken`` is the
+    normalised form the voice reads. ``paragraph`` counts paragraphs within
+    the section, from 0.
+    """
+
+    text: str
+    spoken: str = ""
+    boundary: Boundary = Boundary.SENTENCE
+    paragraph: int = 0
+
+    @property
+    def speakable(self) -> bool:
+        """False for chunks with nothing a voice can say (``……``, ``——``)."""
+        return any(ch.isalnum() for ch in (self.spoken or self.text))
+
+
+@dataclass
+class Section:
+    """A chapter of the briefing: a title and its paragraphs of body text."""
+
+    title: str
+    paragraphs: list[str]
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A cleaned article: what will be read, and metadata that will not be."""
+
+    title: str
+    sections: list[Section]
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    editors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return [chunk for section in self.sections for chunk in section.chunks]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A subtitle cue: one sentence as written, placed in the final audio."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_ms <= self.end_ms:
+            raise ValueError(f"cue times out of order: {self.start_ms}..{self.end_ms}")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One section's place in the final audio; chapters tile it end to end."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_ms <= self.end_ms:
+            raise ValueError(f"chapter times out of order: {self.start_ms}..{self.end_ms}")
+
+
+@dataclass
+class Briefing:
+    """The assembled result: the article and where each part sits in the audio."""
+
+    article: Article
+    duration_ms: int
+    chapters: list[Chapter]
+    cues: list[Cue]
+    backend: str
+    voice: str
