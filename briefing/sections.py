@@ -1,0 +1,165 @@
+"""Cut a cleaned document into chapters a listener can navigate.
+
+Structure is taken from wherever the text has it, in this order: headings
+(Markdown/HTML, or numbered lines such as 一、 （一） 第一部分 1.); argument
+paragraphs that open with parallel lead clauses (common in Chinese
+commentary, as in the seed); else chapters of roughly even length at
+paragraph boundaries. The headline is read first, in an opening chapter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.article import Article, Section
+from briefing.clean import Block, Document
+
+MAX_TITLE_CHARS = 24
+_EVEN_CHAPTER_CHARS = 900
+_MIN_SPLIT_CHARS = 1500
+_LEAD_SENTENCE_MAX_CHARS = 30
+_COLUMN_MARK = re.compile(r"^[【\[][^】\]]{1,20}[】\]]\s*")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|"
+    r"第[一二三四五六七八九十]{1,3}(?:部分|章|节|篇)|\d{1,2}[.、．]\s*(?=\D))"
+)
+_FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
+_CLAUSE_SPLIT = re.compile(r"[，,：:；;。！？!?]")
+_ASCII_PUNCT_IN_CJK = re.compile(r"(?<=[\u4e00-\u9fff”」』）])([,:;?!])(?=[\u4e00-\u9fff“「『（])")
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def build(document: Document) -> Article:
+    """The document's sections, with the spoken headline opening the first."""
+    headline = spoken_headline(document.title)
+    blocks = _promote_numbered_headings(document.blocks)
+    if any(block.heading_level for block in blocks):
+        sections = _by_headings(blocks)
+    else:
+        paragraphs = [block.text for block in blocks]
+        sections = _by_lead_clauses(paragraphs) or _by_length(paragraphs)
+    if sections[0].title:
+        sections.insert(0, Section(title="", paragraphs=[]))
+    opening = sections[0]
+    opening.title = short_title(headline)
+    opening.paragraphs.insert(0, headline)
+    sections = [section for section in sections if section.paragraphs]
+    return Article(
+        title=document.title,
+        sections=sections,
+        source=document.source,
+        url=document.url,
+        published=document.published,
+        author=document.author,
+        editors=document.editors,
+        tags=document.tags,
+    )
+
+
+def spoken_headline(title: str) -> str:
+    """The title as read aloud: without a 【column】 mark in front."""
+    return _COLUMN_MARK.sub("", title).strip() or title
+
+
+def short_title(text: str) -> str:
+    """A chapter title of at most 24 characters that reads well in a podcast app."""
+    text = text.strip().rstrip("。！？!?；;，,：:")
+    # Pages often type ASCII punctuation between Chinese words; titles show full-width.
+    text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _FULL_WIDTH[m.group(1)], text)
+    if len(text) <= MAX_TITLE_CHARS:
+        return text
+    clauses = [m.end() for m in _CLAUSE_SPLIT.finditer(text) if 4 <= m.start() < MAX_TITLE_CHARS]
+    if clauses:
+        return text[: clauses[-1] - 1]
+    import jieba
+
+    cut, length = [], 0
+    for word in jieba.cut(text):
+        if length + len(word) > MAX_TITLE_CHARS - 1:
+            break
+        cut.append(word)
+        length += len(word)
+    return "".join(cut) + "…"
+
+
+def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
+    """Short numbered paragraphs (一、概况 / （二）… / 第三部分 …) are headings
+    when at least two of them are present."""
+    numbered = [
+        i for i, block in enumerate(blocks)
+        if not block.heading_level and _NUMBERED_HEADING.match(block.text)
+        and len(block.text) <= 40 and not block.text.endswith(("。", "！", "？"))
+    ]
+    if len(numbered) < 2:
+        return blocks
+    return [Block(b.text, 2) if i in numbered else b for i, b in enumerate(blocks)]
+
+
+def _by_headings(blocks: list[Block]) -> list[Section]:
+    sections = [Section(title="", paragraphs=[])]
+    for block in blocks:
+        if block.heading_level:
+            if sections[-1].title and not sections[-1].paragraphs:
+                # A heading right under another (h2 then h3): keep the first as title
+                # and read the second as the chapter's opening line.
+                sections[-1].paragraphs.append(block.text)
+                continue
+            sections.append(Section(title=short_title(block.text), paragraphs=[block.text]))
+        else:
+            sections[-1].paragraphs.append(block.text)
+    return sections
+
+
+def _lead_sentence(paragraph: str) -> str | None:
+    match = _FIRST_SENTENCE.match(paragraph)
+    if not match or len(paragraph) <= len(match.group(1)):
+        return None  # a one-sentence paragraph leads nothing
+    sentence = match.group(1)
+    return sentence if len(sentence) <= _LEAD_SENTENCE_MAX_CHARS else None
+
+
+def _by_lead_clauses(paragraphs: list[str]) -> list[Section] | None:
+    """Argument paragraphs: a run of consecutive paragraphs each opening with a
+    short lead sentence whose first clauses are parallel (the same length),
+    like 提高政治站位,… / 咬紧目标任务,… / 拓宽协作空间,…"""
+    shapes = []
+    for paragraph in paragraphs:
+        lead = _lead_sentence(paragraph)
+        first_clause = _CLAUSE_SPLIT.split(lead, maxsplit=1)[0] if lead else ""
+        shapes.append(len(first_clause) if lead and 2 <= len(first_clause) < len(lead) - 1 else None)
+    best: tuple[int, int] = (0, 0)  # (start, length) of the longest parallel run
+    start = 0
+    for i in range(1, len(shapes) + 1):
+        if i == len(shapes) or shapes[i] is None or shapes[i] != shapes[start]:
+            if shapes[start] is not None and i - start > best[1]:
+                best = (start, i - start)
+            start = i
+    run_start, run_length = best
+    if run_length < 2:
+        return None
+    sections = [Section(title="", paragraphs=paragraphs[:run_start])]
+    for paragraph in paragraphs[run_start : run_start + run_length]:
+        lead = _lead_sentence(paragraph) or paragraph
+        sections.append(Section(title=short_title(lead), paragraphs=[paragraph]))
+    # Paragraphs after the run continue the last argument.
+    sections[-1].paragraphs += paragraphs[run_start + run_length :]
+    return sections
+
+
+def _by_length(paragraphs: list[str]) -> list[Section]:
+    """No structure: one chapter for a short article, else chapters of about
+    even length, cut at paragraph boundaries and titled by their first clause."""
+    total = sum(len(p) for p in paragraphs)
+    if total < _MIN_SPLIT_CHARS:
+        return [Section(title="", paragraphs=list(paragraphs))]
+    count = max(2, round(total / _EVEN_CHAPTER_CHARS))
+    target = total / count
+    sections = [Section(title="", paragraphs=[])]
+    filled = 0
+    for paragraph in paragraphs:
+        if filled >= target * len(sections) and sections[-1].paragraphs:
+            title = short_title(_CLAUSE_SPLIT.split(paragraph, maxsplit=1)[0])
+            sections.append(Section(title=title, paragraphs=[]))
+        sections[-1].paragraphs.append(paragraph)
+        filled += len(paragraph)
+    return sections

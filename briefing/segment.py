@@ -1,0 +1,179 @@
+"""Cut sections into sentence chunks a backend can say in one request.
+
+Pure and deterministic: no I/O, no randomness. Sentences end at 。！？；…
+(closing quotes and brackets stay on their sentence). A sentence longer than
+the backend's limit is split at clause punctuation, and a clause still too
+long at jieba word boundaries; numbers (6.4, 3:2, 2,345), URLs, English
+words and quotations are never split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from briefing.article import Article, Boundary, Chunk
+
+_CLOSERS = "”’」』）)》〉】]\"'"
+# A sentence ends after 。！？； or …… (or ASCII .!?; after a non-digit), plus
+# any closing quotes/brackets that belong to it.
+_SENTENCE = re.compile(
+    rf"""(?:[^。！？；!?;…]|(?<=\d)[.;](?=\d)|\.(?=\w))*?
+        (?:[。！？；]+|[!?;]+|…+|……|\.(?!\w)|$)[{re.escape(_CLOSERS)}]*""",
+    re.VERBOSE,
+)
+_CLAUSE_END = "，,、：:"
+# Runs that must never be cut: numbers with separators, URLs/emails, Latin words.
+_UNBREAKABLE = re.compile(
+    r"(?:https?://|www\.)\S+?(?=[\u4e00-\u9fff，。！？；、]|$)|[\w.+-]+@[\w-]+\.[\w.]+|"
+    r"\d+(?:[.,:：/]\d+)*%?|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z0-9]+)*"
+)
+_OPEN_QUOTES = "“‘「『《（(\""
+_CLOSE_QUOTES = "”’」』》）)\""
+
+
+def segment(article: Article, max_chars: int) -> Article:
+    """Fill every section of ``article`` with chunks of at most ``max_chars``."""
+    if max_chars < 8:
+        raise ValueError("max_chars must be at least 8")
+    for section in article.sections:
+        section.chunks = []
+        for number, paragraph in enumerate(section.paragraphs):
+            for sentence in split_sentences(paragraph):
+                pieces = split_long(sentence, max_chars)
+                for piece in pieces:
+                    section.chunks.append(Chunk(piece, boundary=Boundary.CLAUSE, paragraph=number))
+                section.chunks[-1].boundary = Boundary.SENTENCE
+            if section.chunks:
+                section.chunks[-1].boundary = Boundary.PARAGRAPH
+        if section.chunks:
+            section.chunks[-1].boundary = Boundary.SECTION
+    return article
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, each keeping its closing quotes and brackets."""
+    sentences = []
+    for match in _SENTENCE.finditer(paragraph):
+        sentence = match.group(0).strip()
+        if sentence:
+            sentences.append(sentence)
+    return _rejoin_quotes(sentences)
+
+
+def _rejoin_quotes(sentences: list[str]) -> list[str]:
+    """A sentence ending inside an open quotation continues to its close:
+    他说：“走吧。我们去。”is one sentence."""
+    joined: list[str] = []
+    depth = 0
+    for sentence in sentences:
+        if depth > 0 and joined:
+            joined[-1] += sentence
+        else:
+            joined.append(sentence)
+        depth = max(0, depth + _quote_balance(sentence))
+    return joined
+
+
+def _quote_balance(text: str) -> int:
+    opened = sum(text.count(q) for q in "“‘「『《")
+    closed = sum(text.count(q) for q in "”’」』》")
+    return opened - closed
+
+
+def split_long(sentence: str, max_chars: int) -> list[str]:
+    """``sentence`` in pieces of at most ``max_chars``, cut at the best places."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    pieces: list[str] = []
+    current = ""
+    for clause in _clauses(sentence):
+        if len(clause) > max_chars:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.extend(_split_words(clause, max_chars))
+        elif len(current) + len(clause) > max_chars:
+            pieces.append(current)
+            current = clause
+        else:
+            current += clause
+    if current:
+        pieces.append(current)
+    return _balance_last(pieces, max_chars)
+
+
+def _clauses(sentence: str) -> Iterator[str]:
+    """Clauses ending at clause punctuation that is outside quotes and numbers."""
+    start = depth = 0
+    for i, ch in enumerate(sentence):
+        if ch in "“‘「『《（(":
+            depth += 1
+        elif ch in "”’」』》）)":
+            depth = max(0, depth - 1)
+        elif ch in _CLAUSE_END and depth == 0 and not _inside_number(sentence, i):
+            yield sentence[start : i + 1]
+            start = i + 1
+    if start < len(sentence):
+        yield sentence[start:]
+
+
+def _inside_number(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def _split_words(clause: str, max_chars: int) -> list[str]:
+    """Split at jieba word boundaries, keeping numbers, URLs and Latin words whole."""
+    pieces: list[str] = []
+    current = ""
+    for token in _tokens(clause):
+        if len(current) + len(token) > max_chars and current:
+            pieces.append(current)
+            current = ""
+        while len(token) > max_chars:  # one unbreakable token longer than the limit
+            pieces.append(token[:max_chars])
+            token = token[max_chars:]
+        current += token
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _tokens(text: str) -> list[str]:
+    import jieba
+
+    tokens: list[str] = []
+    position = 0
+    for match in _UNBREAKABLE.finditer(text):
+        if match.start() > position:
+            tokens.extend(jieba.cut(text[position : match.start()], HMM=True))
+        tokens.append(match.group(0))
+        position = match.end()
+    if position < len(text):
+        tokens.extend(jieba.cut(text[position:], HMM=True))
+    return _attach_punctuation(tokens)
+
+
+def _attach_punctuation(tokens: list[str]) -> list[str]:
+    """Punctuation stays with the word before it (closing) or after it (opening)."""
+    merged: list[str] = []
+    carry = ""
+    for token in tokens:
+        if all(ch in _OPEN_QUOTES for ch in token):
+            carry += token
+        elif merged and all(not ch.isalnum() for ch in token):
+            merged[-1] += token
+        else:
+            merged.append(carry + token)
+            carry = ""
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def _balance_last(pieces: list[str], max_chars: int) -> list[str]:
+    """Avoid a tiny last piece (a dangling 2-character clause) by merging it
+    back when the result still fits."""
+    if len(pieces) >= 2 and len(pieces[-1]) < 4 and len(pieces[-2]) + len(pieces[-1]) <= max_chars:
+        pieces[-2:] = [pieces[-2] + pieces[-1]]
+    return pieces
