@@ -146,9 +146,9 @@ def _looks_binary(data: bytes) -> bool:
 def _chinese_plausibility(text: str) -> float:
     """Share of characters that are common CJK or ASCII: GB18030 decodes Big5
     bytes (and vice versa) without error, but into rare characters."""
-    import jieba
+    from briefing.words import cut
 
-    words = jieba.lcut(text[:2000], HMM=False)
+    words = cut(text[:2000], hmm=False)
     cjk_words = [w for w in words if any("\u4e00" <= ch <= "\u9fff" for ch in w)]
     if not cjk_words:
         return 0.0

@@ -123,9 +123,11 @@ def grammar_dir() -> Path:
 
 @functools.cache
 def _normalizer():  # type: ignore[no-untyped-def]
-    # WeTextProcessing logs through the root logger at INFO on import; keep it quiet.
-    logging.getLogger("wetext-zh_normalizer").setLevel(logging.WARNING)
     from tn.chinese.normalizer import Normalizer
+
+    # WeTextProcessing sets its own logger to INFO on import and prints every
+    # grammar load to stderr, which is the user's; keep it to warnings.
+    logging.getLogger("wetext").setLevel(logging.WARNING)
 
     options = dict(remove_erhua=False, remove_interjections=False, full_to_half=False,
                    traditional_to_simple=True, remove_puncts=False)

@@ -71,10 +71,10 @@ def short_title(text: str) -> str:
     clauses = [m.end() for m in _CLAUSE_SPLIT.finditer(text) if 4 <= m.start() < MAX_TITLE_CHARS]
     if clauses:
         return text[: clauses[-1] - 1]
-    import jieba
+    from briefing.words import cut as words
 
     cut, length = [], 0
-    for word in jieba.cut(text):
+    for word in words(text):
         if length + len(word) > MAX_TITLE_CHARS - 1:
             break
         cut.append(word)

@@ -140,17 +140,17 @@ def _split_words(clause: str, max_chars: int) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    import jieba
+    from briefing.words import cut
 
     tokens: list[str] = []
     position = 0
     for match in _UNBREAKABLE.finditer(text):
         if match.start() > position:
-            tokens.extend(jieba.cut(text[position : match.start()], HMM=True))
+            tokens.extend(cut(text[position : match.start()]))
         tokens.append(match.group(0))
         position = match.end()
     if position < len(text):
-        tokens.extend(jieba.cut(text[position:], HMM=True))
+        tokens.extend(cut(text[position:]))
     return _attach_punctuation(tokens)
 
 

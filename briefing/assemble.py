@@ -1,0 +1,224 @@
+"""Stitch chunk audio into one programme: pauses, loudness, MP3.
+
+Pauses follow the text's structure (clause < sentence < paragraph < section),
+so a listener hears where a thought ends. Samples are gathered in a list and
+joined once, so assembly time grows linearly with length. Loudness is
+normalised to the podcast norm for mono speech, −19 LUFS integrated (ITU-R
+BS.1770-4, measured with pyloudnorm), with true peak at most −1 dBTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from briefing.article import Article, Boundary, Chapter, Cue
+from briefing.backends.base import Speech
+from briefing.errors import AudioError, OutputError
+
+log = logging.getLogger(__name__)
+
+PAUSE_MS = {
+    Boundary.CLAUSE: 180,
+    Boundary.SENTENCE: 420,
+    Boundary.PARAGRAPH: 800,
+    Boundary.SECTION: 1500,
+}
+LEAD_IN_MS = 300
+TAIL_MS = 900
+TARGET_LUFS_MONO = -19.0
+TRUE_PEAK_CEILING_DBTP = -1.0
+MP3_BITRATE = "64k"
+_SILENCE_THRESHOLD = 10 ** (-45 / 20)  # −45 dBFS: below this a chunk's edge is silence
+
+
+@dataclass
+class Programme:
+    """The stitched audio (float32 in −1..1) and where everything sits in it."""
+
+    samples: np.ndarray
+    sample_rate_hz: int
+    chapters: list[Chapter]
+    cues: list[Cue]
+
+    @property
+    def duration_ms(self) -> int:
+        return _ms(len(self.samples), self.sample_rate_hz)
+
+
+def _ms(sample_count: int, rate: int) -> int:
+    return round(sample_count * 1000 / rate)
+
+
+def stitch(article: Article, speeches: Sequence[Speech | None]) -> Programme:
+    """Lay the chunks' audio end to end with structural pauses; place chapters
+    and one subtitle cue per sentence."""
+    chunks = article.chunks
+    if len(chunks) != len(speeches):
+        raise ValueError("one speech (or None) per chunk is required")
+    rate = next((s.sample_rate_hz for s in speeches if s is not None), 0)
+    if not rate:
+        raise AudioError("no chunk produced any audio; the article has nothing speakable")
+
+    parts: list[np.ndarray] = [_silence(LEAD_IN_MS, rate)]
+    position = len(parts[0])
+    chunk_starts: list[int] = []
+    spans: list[tuple[int, int] | None] = []  # voiced extent of each chunk, in samples
+    for chunk, speech in zip(chunks, speeches):
+        chunk_starts.append(position)
+        if speech is None:
+            spans.append(None)
+        else:
+            samples = _at_rate(speech, rate)
+            first, last = _voiced_extent(speech, samples, rate)
+            spans.append((position + first, position + last))
+            parts.append(samples)
+            position += len(samples)
+        pause = _silence(PAUSE_MS[chunk.boundary], rate)
+        parts.append(pause)
+        position += len(pause)
+    # The final section pause is replaced by a short tail.
+    position -= len(parts.pop())
+    parts.append(_silence(TAIL_MS, rate))
+    position += len(parts[-1])
+    audio = np.concatenate(parts).astype(np.float32) / 32768.0
+
+    chapters = _chapters(article, chunk_starts, position, rate)
+    cues = _cues(article, spans, rate)
+    return Programme(audio, rate, chapters, cues)
+
+
+def _silence(ms: int, rate: int) -> np.ndarray:
+    return np.zeros(round(ms * rate / 1000), dtype=np.int16)
+
+
+def _at_rate(speech: Speech, rate: int) -> np.ndarray:
+    if speech.sample_rate_hz == rate:
+        return speech.samples
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    divisor = gcd(rate, speech.sample_rate_hz)
+    resampled = resample_poly(speech.samples.astype(np.float32), rate // divisor,
+                              speech.sample_rate_hz // divisor)
+    return np.clip(resampled, -32768, 32767).astype(np.int16)
+
+
+def _voiced_extent(speech: Speech, samples: np.ndarray, rate: int) -> tuple[int, int]:
+    """Where speech is heard within a chunk: from the backend's word timings
+    when it gives them, else from the first to the last sample above −45 dBFS."""
+    if speech.words:
+        start = round(speech.words[0].start_ms * rate / 1000)
+        end = round((speech.words[-1].start_ms + speech.words[-1].duration_ms) * rate / 1000)
+        if 0 <= start < end:
+            return start, min(end, len(samples))
+    loud = np.flatnonzero(np.abs(samples) > _SILENCE_THRESHOLD * 32768)
+    if len(loud) == 0:
+        return 0, len(samples)
+    return int(loud[0]), int(loud[-1]) + 1
+
+
+def _chapters(article: Article, chunk_starts: list[int], total: int, rate: int) -> list[Chapter]:
+    """Chapters tile the programme: each starts where its first chunk starts
+    (the first at 0) and ends where the next begins (the last at the end)."""
+    starts = []
+    index = 0
+    for section in article.sections:
+        starts.append(0 if index == 0 else chunk_starts[index])
+        index += len(section.chunks)
+    ends = starts[1:] + [total]
+    return [
+        Chapter(section.title, _ms(start, rate), _ms(end, rate))
+        for section, start, end in zip(article.sections, starts, ends)
+    ]
+
+
+def _cues(article: Article, spans: list[tuple[int, int] | None], rate: int) -> list[Cue]:
+    """One cue per sentence: pieces of a split sentence are shown together."""
+    cues = []
+    text, first, last = "", None, None
+    for chunk, span in zip(article.chunks, spans):
+        text += chunk.text
+        if span is not None:
+            first = span[0] if first is None else first
+            last = span[1]
+        if chunk.boundary >= Boundary.SENTENCE:
+            if first is not None and last is not None:
+                cues.append(Cue(_ms(first, rate), _ms(last, rate), text.strip()))
+            text, first, last = "", None, None
+    return cues
+
+
+def normalize_loudness(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Gain to −19 LUFS integrated, then a look-ahead limiter keeps true peak ≤ −1 dBTP."""
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(rate)
+    if len(samples) < rate:  # BS.1770 gating needs at least a few 400 ms blocks
+        return samples
+    loudness = meter.integrated_loudness(samples)
+    if not np.isfinite(loudness):
+        return samples  # silence stays silence
+    ceiling = 10 ** (TRUE_PEAK_CEILING_DBTP / 20)
+    gained = samples * np.float32(10 ** ((TARGET_LUFS_MONO - loudness) / 20))
+    limited = _limit_true_peak(gained, ceiling, rate)
+    # Limiting lowers loudness a little; one correction pass brings it back.
+    correction = TARGET_LUFS_MONO - meter.integrated_loudness(limited)
+    if correction > 0.05:
+        limited = _limit_true_peak(limited * np.float32(10 ** (correction / 20)), ceiling, rate)
+    return limited
+
+
+def true_peak(samples: np.ndarray) -> float:
+    """Peak of the signal oversampled 4× (BS.1770-4 Annex 2), as a linear value."""
+    from scipy.signal import resample_poly
+
+    return float(np.max(np.abs(resample_poly(samples, 4, 1)))) if len(samples) else 0.0
+
+
+def _limit_true_peak(samples: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
+    """Look-ahead limiter: the gain at each sample is at most ceiling/peak for
+    every peak within ±window, and is smoothed over half that window, so it is
+    never above what any nearby peak needs and changes without clicks."""
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+    from scipy.signal import resample_poly
+
+    # Peaks measured 4× oversampled (true peak), folded back to sample positions.
+    oversampled = np.abs(resample_poly(samples, 4, 1))[: len(samples) * 4]
+    envelope = oversampled.reshape(-1, 4).max(axis=1) if len(oversampled) == 4 * len(samples) \
+        else np.abs(samples)
+    if envelope.max(initial=0.0) <= ceiling * 0.999:
+        return samples
+    window = max(3, int(rate * 0.005))  # 5 ms
+    peak_hold = maximum_filter1d(envelope, size=2 * window + 1)
+    gain = np.minimum(1.0, (ceiling * 0.98) / np.maximum(peak_hold, 1e-9))
+    smooth = uniform_filter1d(gain, size=window + 1)
+    return (samples * smooth).astype(np.float32)
+
+
+def encode_mp3(samples: np.ndarray, rate: int, path: Path) -> None:
+    """Encode float samples as mono MP3 at ``path`` (an exact path; no tags yet)."""
+    import warnings
+
+    from briefing.ffmpeg import ffmpeg_exe
+
+    with warnings.catch_warnings():
+        # pydub warns at import when no ffmpeg is on PATH; we hand it ours below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+
+    AudioSegment.converter = ffmpeg_exe()
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+    try:
+        segment.export(str(path), format="mp3", bitrate=MP3_BITRATE,
+                       parameters=["-write_xing", "1", "-id3v2_version", "0"])
+    except OSError as exc:
+        raise OutputError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's output
+        raise AudioError(f"MP3 encoding failed: {str(exc).strip().splitlines()[-1]}") from exc

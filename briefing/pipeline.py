@@ -1,0 +1,182 @@
+"""The whole product on one screen: article in, briefing files out.
+
+    read → clean → sections → segment → normalise → synthesise → stitch →
+    loudness → encode → tag → sidecars → rename into place
+
+Each stage is a plain function of the module named after it; this module only
+runs them in order and owns the all-or-nothing write of the outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing import assemble, clean, ingest, normalize, sections, segment, sidecars, synth, tags
+from briefing.article import Article, Briefing
+from briefing.cache import ChunkCache
+from briefing.errors import OutputError
+from briefing.presets import Selection, select
+from briefing.progress import NoProgress, Progress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MakeConfig:
+    """What ``briefing make`` was asked to do."""
+
+    source: str
+    output: Path | None = None
+    backend: str = "auto"
+    voice: str | None = None
+    rate: str | None = None
+    pitch: str | None = None
+    volume: str | None = None
+    jobs: int = 4
+    cover: Path | None = None
+    force: bool = False
+    cache_dir: Path | None = None
+
+
+def read_article(source: str, max_chunk_chars: int) -> Article:
+    """Read, clean, section, segment and normalise: everything before audio."""
+    raw = ingest.read(source)
+    article = sections.build(clean.parse(raw))
+    segment.segment(article, max_chunk_chars)
+    return normalize.normalize_article(article)
+
+
+def plan(source: str, backend: str = "auto") -> Article:
+    """The article as it will be read, without making audio."""
+    return read_article(source, select(backend).backend.max_chunk_chars)
+
+
+def default_output(source: str) -> Path:
+    """``article.md`` → ``article.mp3`` beside it; ``article.txt`` would have its
+    transcript overwrite the input, so it becomes ``article.briefing.mp3``."""
+    if source == "-" or ingest.is_url(source):
+        name = "briefing" if source == "-" else (Path(source.split("?")[0].rstrip("/")).stem or "briefing")
+        return Path.cwd() / f"{name}.mp3"
+    path = Path(source)
+    output = path.with_suffix(".mp3")
+    if path.suffix.lower() == ".txt":
+        output = path.with_name(f"{path.stem}.briefing.mp3")
+    return output
+
+
+def make(config: MakeConfig, progress: Progress | None = None,
+         selection: Selection | None = None) -> tuple[Briefing, dict[str, Path]]:
+    """Make the briefing's MP3 and sidecars; return it and the files written."""
+    progress = progress or NoProgress()
+    output = (config.output or default_output(config.source)).resolve()
+    if output.suffix.lower() != ".mp3":
+        output = output.with_name(output.name + ".mp3")
+    paths = sidecars.sidecar_paths(output)
+    _check_outputs(config.source, paths, config.force)
+    if config.cover is not None:
+        tags.read_cover(config.cover)  # a bad cover fails before minutes of synthesis
+    selection = selection or select(config.backend, config.voice, config.rate, config.pitch,
+                                    config.volume)
+    backend = selection.backend
+
+    article = read_article(config.source, backend.max_chunk_chars)
+    labels = _chunk_labels(article)
+    speeches = synth.synthesize(
+        article.chunks, backend, selection.settings, jobs=config.jobs,
+        cache=ChunkCache(config.cache_dir) if config.cache_dir else ChunkCache(),
+        progress=progress, labels=labels,
+    )
+    progress.start("Assembling", 4)
+    programme = assemble.stitch(article, speeches)
+    progress.advance()
+    audio = assemble.normalize_loudness(programme.samples, programme.sample_rate_hz)
+    progress.advance()
+    briefing = Briefing(article, programme.duration_ms, programme.chapters, programme.cues,
+                        backend.name, selection.settings.voice)
+    text = sidecars.transcript(article)
+    with _staged(paths) as staged:
+        assemble.encode_mp3(audio, programme.sample_rate_hz, staged["audio"])
+        progress.advance()
+        tags.write_tags(staged["audio"], article, briefing.chapters, text,
+                        comment=f"Read by {backend.name} ({selection.settings.voice})",
+                        cover=config.cover)
+        _write_text(staged["transcript"], text)
+        _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
+        _write_text(staged["srt"], sidecars.srt(briefing.cues))
+        _write_text(staged["chapters"], sidecars.chapters_json(briefing))
+        _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths))
+        progress.advance()
+    progress.finish()
+    return briefing, paths
+
+
+def _chunk_labels(article: Article) -> list[str]:
+    labels = []
+    for number, section in enumerate(article.sections, 1):
+        for index, chunk in enumerate(section.chunks, 1):
+            preview = chunk.text[:12] + ("…" if len(chunk.text) > 12 else "")
+            labels.append(f"section {number}, chunk {index} ({preview})")
+    return labels
+
+
+def _check_outputs(source: str, paths: dict[str, Path], force: bool) -> None:
+    """Fail before any work if an output cannot be written or would clobber something."""
+    folder = paths["audio"].parent
+    if not folder.is_dir():
+        raise OutputError(f"output folder {folder} does not exist; create it or choose another -o")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder {folder} is not writable; choose another -o")
+    if source not in ("-",) and not ingest.is_url(source):
+        source_path = Path(source).resolve()
+        if source_path in paths.values():
+            raise OutputError(f"{source} would be overwritten by an output; choose another -o")
+    existing = [p.name for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise OutputError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
+            "pass --force to replace, or choose another -o"
+        )
+
+
+@contextlib.contextmanager
+def _staged(paths: dict[str, Path]) -> Iterator[dict[str, Path]]:
+    """Temporary names beside the final ones; renamed into place only when all
+    were written, removed if anything failed, so no output is ever half-made
+    and an existing file is replaced only by a complete one."""
+    staged = {}
+    for role, path in paths.items():
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(handle)
+        staged[role] = Path(name)
+    try:
+        yield staged
+        mode = 0o666 & ~_current_umask()  # mkstemp makes 0600; outputs are ordinary files
+        for role, temp in staged.items():
+            os.chmod(temp, mode)
+            os.replace(temp, paths[role])
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise OutputError(f"the disk is full while writing to {paths['audio'].parent}; "
+                              "free some space and run again") from exc
+        raise OutputError(f"cannot write to {paths['audio'].parent}: {exc.strerror or exc}") from exc
+    finally:
+        for temp in staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,73 @@
+"""Run a backend over an article's chunks: cache first, then synthesise the rest.
+
+Every finished chunk is stored in the cache the moment the backend hands it
+over, so a run killed half-way (Ctrl-C, SIGTERM, a crash) resumes where it
+stopped, and a re-run of the same article sends nothing. Chunks with nothing
+speakable (``……``, ``——``) are never sent: they become silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from briefing.article import Chunk
+from briefing.backends.base import Backend, Speech, SpeechRequest, VoiceSettings
+from briefing.cache import ChunkCache
+from briefing.errors import SynthesisError
+from briefing.progress import NoProgress, Progress
+
+log = logging.getLogger(__name__)
+
+
+def synthesize(
+    chunks: Sequence[Chunk],
+    backend: Backend,
+    settings: VoiceSettings,
+    *,
+    jobs: int = 4,
+    cache: ChunkCache | None = None,
+    progress: Progress | None = None,
+    labels: Sequence[str] | None = None,
+) -> list[Speech | None]:
+    """Speech for each chunk, in order; None where a chunk has nothing to say."""
+    cache = cache if cache is not None else ChunkCache()
+    progress = progress or NoProgress()
+    results: list[Speech | None] = [None] * len(chunks)
+    # Identical spoken texts (a repeated slogan) are synthesised once.
+    pending: dict[str, list[int]] = {}
+    for index, chunk in enumerate(chunks):
+        if not chunk.speakable:
+            continue
+        key = cache.key(backend.name, backend.format_version, settings, chunk.spoken)
+        cached = cache.get(key)
+        if cached is not None:
+            results[index] = cached
+        else:
+            pending.setdefault(key, []).append(index)
+    log.info("%d chunks cached, %d to synthesise", len(chunks) - len(pending), len(pending))
+    if not pending:
+        return results
+
+    keys = list(pending)
+    requests = []
+    for number, key in enumerate(keys):
+        first = pending[key][0]
+        label = labels[first] if labels else f"chunk {first + 1}"
+        requests.append(SpeechRequest(number, chunks[first].spoken, settings, label))
+    progress.start(f"Speaking ({backend.name})", len(requests))
+    try:
+        for number, speech in backend.synthesize(requests, jobs):
+            key = keys[number]
+            cache.put(key, speech)
+            for index in pending.pop(key):
+                results[index] = speech
+            progress.advance()
+    finally:
+        progress.finish()
+    if pending:
+        first = next(iter(pending.values()))[0]
+        raise SynthesisError(
+            f"the {backend.name} backend returned no audio for {labels[first] if labels else first}"
+        )
+    return results

@@ -1,0 +1,92 @@
+"""ID3 tags and chapters for the MP3, written with mutagen.
+
+Tags are written as ID3v2.3: Apple Podcasts mishandles long ID3v2.4 chapter
+titles. Chapters are a top-level, ordered CTOC listing one titled CHAP per
+section; a CTOC holds at most 255 entries, so longer lists are nested under
+child CTOCs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefing.article import Article, Chapter
+from briefing.errors import InputError, OutputError
+
+_LANGUAGE = "chi"  # ISO 639-2 (bibliographic), as ID3 expects
+_CTOC_LIMIT = 255
+_NO_OFFSET = 0xFFFFFFFF  # "byte offsets not given" in CHAP frames
+GENRE = "Speech"
+
+
+def write_tags(
+    path: Path,
+    article: Article,
+    chapters: Sequence[Chapter],
+    transcript: str,
+    *,
+    comment: str = "",
+    cover: Path | None = None,
+) -> None:
+    from mutagen.id3 import (
+        APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPUB, USLT, WXXX,
+        CTOCFlags, ID3NoHeaderError,
+    )
+
+    try:
+        tags = ID3(str(path))
+    except ID3NoHeaderError:
+        tags = ID3()
+    tags.add(TIT2(encoding=3, text=article.title))
+    tags.add(TPE1(encoding=3, text=article.author or article.source or "briefing"))
+    if article.source:
+        tags.add(TPUB(encoding=3, text=article.source))
+        tags.add(TALB(encoding=3, text=article.source))
+    if article.published:
+        tags.add(TDRC(encoding=3, text=article.published.strftime("%Y-%m-%dT%H:%M")))
+    tags.add(TCON(encoding=3, text=GENRE))
+    tags.add(TLAN(encoding=3, text=_LANGUAGE))
+    if comment:
+        tags.add(COMM(encoding=3, lang=_LANGUAGE, desc="", text=comment))
+    tags.add(USLT(encoding=3, lang=_LANGUAGE, desc="transcript", text=transcript))
+    if article.url:
+        tags.add(WXXX(encoding=3, desc="source", url=article.url))
+    if cover is not None:
+        data, mime = read_cover(cover)
+        tags.add(APIC(encoding=3, mime=mime, type=3, desc="cover", data=data))
+
+    chapter_ids = [f"chp{i}" for i in range(len(chapters))]
+    for element_id, chapter in zip(chapter_ids, chapters):
+        tags.add(CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
+                      start_offset=_NO_OFFSET, end_offset=_NO_OFFSET,
+                      sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+    top = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
+    if len(chapter_ids) <= _CTOC_LIMIT:
+        tags.add(CTOC(element_id="toc", flags=top, child_element_ids=chapter_ids,
+                      sub_frames=[TIT2(encoding=3, text=article.title)]))
+    else:
+        groups = [chapter_ids[i : i + _CTOC_LIMIT] for i in range(0, len(chapter_ids), _CTOC_LIMIT)]
+        group_ids = [f"toc{i}" for i in range(len(groups))]
+        for group_id, group in zip(group_ids, groups):
+            tags.add(CTOC(element_id=group_id, flags=CTOCFlags.ORDERED, child_element_ids=group,
+                          sub_frames=[TIT2(encoding=3, text=f"{article.title} ({group_id})")]))
+        tags.add(CTOC(element_id="toc", flags=top, child_element_ids=group_ids,
+                      sub_frames=[TIT2(encoding=3, text=article.title)]))
+    try:
+        tags.save(str(path), v2_version=3)
+    except OSError as exc:
+        raise OutputError(f"cannot write tags to {path.name}: {exc.strerror or exc}") from exc
+
+
+def read_cover(cover: Path) -> tuple[bytes, str]:
+    """The cover's bytes and MIME type; only JPEG and PNG are allowed by podcast apps."""
+    try:
+        data = cover.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cover {cover}: cannot be read ({exc.strerror or exc})") from exc
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "image/png"
+    raise InputError(f"cover {cover}: not a JPEG or PNG image; give a .jpg or .png file")
