@@ -1,0 +1,453 @@
+"""Microsoft's neural voices through edge-tts (online).
+
+We use the real ``edge_tts.Communicate`` client, one request per chunk, and
+add what its own CLI lacks for long Chinese text:
+
+- concurrency: up to ``jobs`` chunks in flight, in one event loop that lives
+  only inside ``synthesize()``; results are handed back as each finishes;
+- retries per chunk with exponential backoff and jitter on dropped streams,
+  stalls, NoAudioReceived, 429 and 5xx, then a ``SynthesisError`` naming the
+  chunk and the cause;
+- stall detection: aiohttp applies no read timeout to an open WebSocket, so a
+  silent server would hang edge-tts for ever; we time every message;
+- dropped-stream detection: edge-tts ends quietly, with partial audio, when
+  the server closes the socket before ``turn.end``; we compare the audio bytes
+  we got with the bytes edge-tts accounted at ``turn.end``.
+
+``BRIEFING_EDGE_URL`` (``ws://`` or ``wss://``) points the client at another
+endpoint (a relay, or the loopback test server). ``edge_tts.communicate``
+imports ``WSS_URL`` by name and appends ``&ConnectionId=…&Sec-MS-GEC=…`` to
+it, so the URL we install there always carries a query string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import ssl
+from collections.abc import Iterator, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+import edge_tts
+import edge_tts.communicate
+import edge_tts.voices
+import numpy as np
+from edge_tts import constants as edge_constants
+from edge_tts import exceptions as edge_errors
+from edge_tts.drm import DRM
+
+from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
+from briefing.errors import BackendUnavailable, BriefingError, SynthesisError
+from briefing.ffmpeg import decode_to_samples
+
+log = logging.getLogger(__name__)
+
+ENDPOINT_VARIABLE = "BRIEFING_EDGE_URL"
+SAMPLE_RATE_HZ = 24_000  # the service's audio-24khz-48kbitrate-mono-mp3
+_TICKS_PER_MS = 10_000  # boundary offsets come in 100 ns ticks
+_SERVICE_WSS_URL = edge_constants.WSS_URL
+_SERVICE_VOICE_LIST = edge_constants.VOICE_LIST
+_LIST_TIMEOUT_S = 4.0
+
+
+def _voice(short_name: str, gender: str, description: str) -> Voice:
+    locale = "-".join(short_name.split("-")[:2])
+    name = short_name.rsplit("-", 1)[-1].removesuffix("Neural")
+    return Voice("edge", short_name, name, locale, gender, description)
+
+
+# The Chinese voices of the service, for when its list cannot be fetched.
+BUILTIN_VOICES: tuple[Voice, ...] = (
+    _voice("zh-CN-XiaoxiaoNeural", "female", "warm; news and novels; the usual default"),
+    _voice("zh-CN-YunyangNeural", "male", "professional, reliable; a news-reading voice"),
+    _voice("zh-CN-YunxiNeural", "male", "lively, sunny; novels"),
+    _voice("zh-CN-YunjianNeural", "male", "passionate; sports commentary, novels"),
+    _voice("zh-CN-XiaoyiNeural", "female", "lively; cartoons, novels"),
+    _voice("zh-CN-YunxiaNeural", "male", "cute, young; cartoons, novels"),
+    _voice("zh-CN-liaoning-XiaobeiNeural", "female", "humorous; Northeastern dialect"),
+    _voice("zh-CN-shaanxi-XiaoniNeural", "female", "bright; Shaanxi dialect"),
+    _voice("zh-TW-HsiaoChenNeural", "female", "friendly, positive; Taiwanese Mandarin"),
+    _voice("zh-TW-HsiaoYuNeural", "female", "friendly, positive; Taiwanese Mandarin"),
+    _voice("zh-TW-YunJheNeural", "male", "friendly, positive; Taiwanese Mandarin"),
+    _voice("zh-HK-HiuGaaiNeural", "female", "friendly, positive; Cantonese"),
+    _voice("zh-HK-HiuMaanNeural", "female", "friendly, positive; Cantonese"),
+    _voice("zh-HK-WanLungNeural", "male", "friendly, positive; Cantonese"),
+)
+
+
+def endpoint() -> str:
+    """The WebSocket URL requests go to, ready for edge-tts to append ``&…`` to."""
+    configured = os.environ.get(ENDPOINT_VARIABLE, "").strip()
+    if not configured:
+        return _SERVICE_WSS_URL
+    parts = urlsplit(configured)
+    if parts.scheme not in ("ws", "wss") or not parts.netloc:
+        raise BackendUnavailable(
+            f"{ENDPOINT_VARIABLE}={configured!r} is not a WebSocket URL; "
+            "set it to a ws:// or wss:// URL, or unset it to use Microsoft's service"
+        )
+    if "TrustedClientToken=" not in parts.query:
+        token = f"TrustedClientToken={edge_constants.TRUSTED_CLIENT_TOKEN}"
+        query = f"{parts.query}&{token}" if parts.query else token
+        configured = urlunsplit(parts._replace(query=query))
+    return configured
+
+
+def _voice_list_url(wss_url: str) -> str | None:
+    """The voice-list URL that goes with ``wss_url``; None when we cannot tell.
+
+    A relay that mirrors the service's paths (``…/readaloud/edge/v1`` for
+    speech) serves the list at ``…/readaloud/voices/list``.
+    """
+    if wss_url == _SERVICE_WSS_URL:
+        return _SERVICE_VOICE_LIST
+    parts = urlsplit(wss_url)
+    if not parts.path.endswith("/edge/v1"):
+        return None
+    scheme = "https" if parts.scheme == "wss" else "http"
+    path = parts.path.removesuffix("/edge/v1") + "/voices/list"
+    query = f"trustedclienttoken={edge_constants.TRUSTED_CLIENT_TOKEN}"
+    return urlunsplit((scheme, parts.netloc, path, query, ""))
+
+
+def _point_edge_tts_at(wss_url: str) -> None:
+    # edge_tts.communicate and edge_tts.voices import these names at import
+    # time, so rebinding them there is what redirects the client.
+    edge_tts.communicate.WSS_URL = wss_url  # type: ignore[attr-defined]
+    voice_list = _voice_list_url(wss_url)
+    if voice_list is not None:
+        edge_tts.voices.VOICE_LIST = voice_list  # type: ignore[attr-defined]
+
+
+def _ssl_context() -> ssl.SSLContext:
+    import certifi  # edge-tts depends on it and uses the same bundle
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _is_speakable(text: str) -> bool:
+    # Same rule as Chunk.speakable: the service answers NoAudioReceived otherwise.
+    return any(ch.isalnum() for ch in text)
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; ``cause`` is said to the user if we give up."""
+
+    def __init__(self, cause: str, retry_after_s: float | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.retry_after_s = retry_after_s
+
+
+class _Fatal(Exception):
+    """A failure another attempt will not fix; ``advice`` says what will."""
+
+    def __init__(self, cause: str, advice: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.advice = advice
+
+
+class EdgeBackend:
+    """The ``edge`` backend. Tunables are attributes so tests can shorten them."""
+
+    name = "edge"
+    default_voice = "zh-CN-XiaoxiaoNeural"
+    # Short requests: more of them in flight, and a retry redoes little.
+    max_chunk_chars = 300
+    format_version = "1"
+
+    def __init__(
+        self,
+        *,
+        attempts: int = 5,
+        backoff_s: float = 0.5,
+        backoff_cap_s: float = 8.0,
+        stall_timeout_s: float = 10.0,
+        connect_timeout_s: int = 10,
+        probe_timeout_s: float = 1.5,
+    ) -> None:
+        self.attempts = attempts
+        self.backoff_s = backoff_s
+        self.backoff_cap_s = backoff_cap_s
+        self.stall_timeout_s = stall_timeout_s
+        self.connect_timeout_s = connect_timeout_s
+        self.probe_timeout_s = probe_timeout_s
+
+    # ---- availability and voices -------------------------------------------------
+
+    def available(self) -> str | None:
+        """None when the endpoint completes a WebSocket handshake within ``probe_timeout_s``."""
+        try:
+            url = endpoint()
+        except BriefingError as exc:
+            return str(exc)
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(asyncio.wait_for(self._probe(url), self.probe_timeout_s))
+        except asyncio.TimeoutError:
+            return (
+                f"the edge voices did not answer within {self.probe_timeout_s:g} s "
+                f"({urlsplit(url).netloc}); check the network or set {ENDPOINT_VARIABLE}"
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            refused = f"the edge service refused the connection (HTTP {exc.status})"
+            return f"{refused}; {_advice(exc.status)}"
+        except (aiohttp.ClientError, OSError) as exc:
+            return (
+                f"the edge voices cannot be reached at {urlsplit(url).netloc} ({_describe(exc)}); "
+                f"check the network or set {ENDPOINT_VARIABLE}"
+            )
+        finally:
+            loop.close()
+        return None
+
+    async def _probe(self, url: str) -> None:
+        async with (
+            aiohttp.ClientSession(trust_env=True) as session,
+            session.ws_connect(
+                _connection_url(url),
+                headers=DRM.headers_with_muid(edge_constants.WSS_HEADERS),
+                ssl=_ssl_context(),
+            ) as websocket,
+        ):
+            await websocket.close()
+
+    def voices(self) -> list[Voice]:
+        """The service's Chinese voices when its list can be fetched, else the built-in list."""
+        try:
+            url = endpoint()
+        except BriefingError:
+            return list(BUILTIN_VOICES)
+        if _voice_list_url(url) is None:
+            return list(BUILTIN_VOICES)
+        _point_edge_tts_at(url)
+        loop = asyncio.new_event_loop()
+        try:
+            listed = loop.run_until_complete(
+                asyncio.wait_for(edge_tts.list_voices(), _LIST_TIMEOUT_S)
+            )
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            log.info("edge voice list unavailable (%s); using the built-in list", _describe(exc))
+            return list(BUILTIN_VOICES)
+        finally:
+            loop.close()
+        voices = [_voice_from_service(item) for item in listed if item["Locale"].startswith("zh-")]
+        return voices or list(BUILTIN_VOICES)
+
+    # ---- synthesis ------------------------------------------------------------------
+
+    def synthesize(
+        self, requests: Sequence[SpeechRequest], jobs: int
+    ) -> Iterator[tuple[int, Speech]]:
+        """Yield ``(index, speech)`` as each request finishes; at most ``jobs`` in flight.
+
+        The event loop runs only while we wait for the next result, so the
+        rest of the program stays synchronous. If a request fails for good,
+        or the caller stops iterating (Ctrl-C included), every other request
+        is cancelled and the loop closed before the exception leaves here.
+        """
+        if not requests:
+            return
+        _point_edge_tts_at(endpoint())
+        loop = asyncio.new_event_loop()
+        tasks: list[asyncio.Task[tuple[int, Speech]]] = []
+        try:
+            slots = asyncio.Semaphore(max(1, jobs))
+            tasks = [loop.create_task(self._one(request, slots)) for request in requests]
+            pending = set(tasks)
+            while pending:
+                done, pending = loop.run_until_complete(
+                    asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                )
+                for task in done:
+                    yield task.result()  # a failed task raises here
+        finally:
+            _shut_down(loop, tasks)
+
+    async def _one(self, request: SpeechRequest, slots: asyncio.Semaphore) -> tuple[int, Speech]:
+        if not _is_speakable(request.text):
+            return request.index, Speech(np.zeros(0, dtype=np.int16), SAMPLE_RATE_HZ)
+        label = request.label or f"chunk {request.index + 1} ({request.text[:16]}…)"
+        # The slot is kept through the backoff: when the service is struggling,
+        # fewer requests reach it, and a chunk's retries are not queued behind
+        # every other chunk.
+        async with slots:
+            return request.index, await self._with_retries(request, label)
+
+    async def _with_retries(self, request: SpeechRequest, label: str) -> Speech:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await self._attempt(request)
+            except _Fatal as exc:
+                raise SynthesisError(f"edge failed on {label}: {exc.cause}; {exc.advice}") from exc
+            except _Retryable as exc:
+                if attempt == self.attempts:
+                    raise SynthesisError(
+                        f"edge failed on {label}: {exc.cause}, {self.attempts} times; "
+                        "check the network and run the same command again "
+                        "(finished chunks are cached), or use --backend baker or espeak"
+                    ) from exc
+                delay = self._backoff(attempt, exc.retry_after_s)
+                log.info("%s: %s; retry %d in %.2f s", label, exc.cause, attempt, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int, retry_after_s: float | None) -> float:
+        ceiling = min(self.backoff_cap_s, self.backoff_s * 2 ** (attempt - 1))
+        # "Equal jitter": never less than half the step, so retries stay spaced,
+        # and spread over the other half so parallel chunks do not retry in step.
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        if retry_after_s is not None:
+            delay = max(delay, min(retry_after_s, self.backoff_cap_s))
+        return delay
+
+    async def _attempt(self, request: SpeechRequest) -> Speech:
+        settings = request.settings
+        try:
+            communicate = edge_tts.Communicate(
+                request.text,
+                settings.voice,
+                rate=f"{settings.rate_pct:+d}%",
+                pitch=f"{settings.pitch_hz:+d}Hz",
+                volume=f"{settings.volume_pct:+d}%",
+                boundary="WordBoundary",  # 7.x sends word events only when asked
+                connect_timeout=self.connect_timeout_s,
+            )
+        except ValueError as exc:
+            raise _Fatal(
+                f"{settings.voice!r} is not an edge voice ({exc})",
+                "pick one from `briefing voices`, e.g. zh-CN-XiaoxiaoNeural",
+            ) from exc
+        audio = bytearray()
+        words: list[WordTiming] = []
+        try:
+            await self._receive(communicate, audio, words)
+        except (_Retryable, _Fatal):
+            raise
+        except Exception as exc:
+            raise _translate(exc) from exc
+        # edge-tts ends quietly when the socket closes before turn.end; it counts
+        # a request's bytes into cumulative_audio_bytes only at turn.end.
+        if communicate.state["cumulative_audio_bytes"] != len(audio):
+            raise _Retryable(f"the stream was dropped after {len(audio)} bytes of audio")
+        loop = asyncio.get_running_loop()
+        samples = await loop.run_in_executor(None, decode_to_samples, bytes(audio), SAMPLE_RATE_HZ)
+        return Speech(samples, SAMPLE_RATE_HZ, tuple(words))
+
+    async def _receive(
+        self, communicate: edge_tts.Communicate, audio: bytearray, words: list[WordTiming]
+    ) -> None:
+        stream = communicate.stream()
+        try:
+            while True:
+                try:
+                    message = await asyncio.wait_for(anext(stream), self.stall_timeout_s)
+                except StopAsyncIteration:
+                    return
+                except asyncio.TimeoutError as exc:
+                    raise _Retryable(
+                        f"the service went silent for {self.stall_timeout_s:g} s"
+                    ) from exc
+                if message["type"] == "audio":
+                    audio += message["data"]
+                elif message["type"] in ("WordBoundary", "SentenceBoundary"):
+                    words.append(
+                        WordTiming(
+                            message["text"],
+                            message["offset"] / _TICKS_PER_MS,
+                            message["duration"] / _TICKS_PER_MS,
+                        )
+                    )
+        finally:
+            await stream.aclose()
+
+
+def _translate(exc: BaseException) -> _Retryable | _Fatal:
+    """Sort an aiohttp or edge-tts failure into worth-retrying or not."""
+    if isinstance(exc, aiohttp.ClientResponseError):  # includes a refused handshake
+        status = exc.status
+        if status == 429 or status >= 500:
+            return _Retryable(f"the service answered HTTP {status}", _retry_after(exc))
+        return _Fatal(f"the service refused the request (HTTP {status})", _advice(status))
+    if isinstance(exc, edge_errors.SkewAdjustmentError):
+        return _Fatal("the service refused the request (HTTP 403)", _advice(403))
+    if isinstance(exc, edge_errors.NoAudioReceived):
+        return _Retryable("the service sent no audio")
+    if isinstance(exc, edge_errors.WebSocketError):
+        return _Retryable(f"the connection broke ({exc})")
+    if isinstance(exc, (edge_errors.UnexpectedResponse, edge_errors.UnknownResponse)):
+        return _Retryable(f"the service sent something unexpected ({exc})")
+    if isinstance(exc, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
+        return _Retryable(f"the connection failed ({_describe(exc)})")
+    raise exc  # a bug of ours: let it surface with its traceback
+
+
+def _retry_after(exc: aiohttp.ClientResponseError) -> float | None:
+    value = (exc.headers or {}).get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: our own backoff will do
+
+
+def _advice(status: int) -> str:
+    if status == 403:
+        return (
+            "Microsoft changes its token scheme from time to time; update edge-tts "
+            "(pip install -U edge-tts), or use --backend baker or espeak"
+        )
+    return f"check {ENDPOINT_VARIABLE} if you set it, or use --backend baker or espeak"
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _connection_url(wss_url: str) -> str:
+    # The same query edge-tts sends, so a probe is judged as a request would be.
+    return (
+        f"{wss_url}&ConnectionId={edge_tts.communicate.connect_id()}"
+        f"&Sec-MS-GEC={DRM.generate_sec_ms_gec()}"
+        f"&Sec-MS-GEC-Version={edge_constants.SEC_MS_GEC_VERSION}"
+    )
+
+
+def _voice_from_service(item: dict) -> Voice:  # type: ignore[type-arg]
+    tags = item.get("VoiceTag", {})
+    description = "; ".join(
+        ", ".join(tags.get(key, [])) for key in ("VoicePersonalities", "ContentCategories")
+    ).strip("; ")
+    short_name = item["ShortName"]
+    return Voice(
+        "edge",
+        short_name,
+        short_name.rsplit("-", 1)[-1].removesuffix("Neural"),
+        item["Locale"],
+        item.get("Gender", "").lower(),
+        description,
+    )
+
+
+def _shut_down(loop: asyncio.AbstractEventLoop, tasks: list[asyncio.Task]) -> None:  # type: ignore[type-arg]
+    """Cancel what is still running and close the loop, without ever waiting long."""
+    try:
+        unfinished = [task for task in tasks if not task.done()]
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            loop.run_until_complete(asyncio.wait(unfinished, timeout=5))
+        for task in tasks:
+            # Mark failures of other chunks as seen: the first one is reported.
+            if task.done() and not task.cancelled():
+                task.exception()
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
+BACKEND = EdgeBackend()
