@@ -1,0 +1,110 @@
+"""The static site: an index of episodes, a page per briefing with the player, and its embed.
+
+Templates are jinja2 with autoescaping on for every one of them: whatever came
+from an article (a title holding ``<script>``) is text. Pages link to the audio
+and sidecars relatively (``../NAME.mp3``), so the site also works from another
+host or a plain folder; the embed snippet, meant for someone else's page, uses
+absolute URLs under the channel's base URL.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from briefing.episode import Channel, Episode
+
+ASSETS = ("player.css", "player.js", "embed.js")
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+def build_site(channel: Channel, episodes: list[Episode], folder) -> list[str]:  # noqa: ANN001
+    """Write index, episode pages and assets into ``folder``; return the names written."""
+    from briefing.publish import write_atomic
+
+    written = []
+    static = resources.files(__package__) / "static"
+    for name in ASSETS:
+        write_atomic(folder / "assets" / name, (static / name).read_bytes())
+        written.append(f"assets/{name}")
+    env = _environment()
+    pages = {
+        "index.html": env.get_template("index.html").render(
+            channel=channel, episodes=episodes, root=".", **_helpers()
+        )
+    }
+    for episode in episodes:
+        common = dict(
+            channel=channel,
+            episode=episode,
+            root="..",
+            speeds=SPEEDS,
+            snippet=embed_snippet(channel, episode),
+            **_helpers(),
+        )
+        pages[episode.page] = env.get_template("episode.html").render(embed=False, **common)
+        pages[episode.embed_page] = env.get_template("episode.html").render(embed=True, **common)
+    for name, html in pages.items():
+        write_atomic(folder / name, html.encode("utf-8"))
+        written.append(name)
+    return written
+
+
+def embed_snippet(channel: Channel, episode: Episode) -> str:
+    """The HTML a newsroom pastes into its article page: a 听新闻 link that embed.js
+    turns into a button opening the player; without JavaScript it is a plain link."""
+    env = _environment()
+    return (
+        env.get_template("snippet.html")
+        .render(channel=channel, episode=episode, **_helpers())
+        .strip()
+    )
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("briefing.site", "templates"),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def _helpers() -> dict[str, object]:
+    return {
+        "clock": clock,
+        "spoken_duration": spoken_duration,
+        "href": lambda name: quote(name),
+        "date_zh": date_zh,
+        "Markup": Markup,
+    }
+
+
+def clock(ms: int) -> str:
+    """``1:05`` or ``1:02:05``: how players show a time."""
+    seconds = int(ms // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def spoken_duration(ms: int) -> str:
+    """``3分20秒``: how a time is read aloud (also used in aria-valuetext)."""
+    seconds = int(ms // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}小时"] if hours else []
+    if minutes or hours:
+        parts.append(f"{minutes}分")
+    parts.append(f"{seconds}秒")
+    return "".join(parts)
+
+
+def date_zh(value) -> str:  # noqa: ANN001
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""

@@ -1,0 +1,226 @@
+/* The 听新闻 player: enhances the page's <audio controls> when JavaScript runs.
+ *
+ * Without this script the page still has the browser's own audio controls,
+ * the chapter list (as times) and the whole transcript. With it: play/pause,
+ * back/forward 15 s, speed, a seek slider whose value is spoken, chapter
+ * buttons that seek and mark the current chapter, the sentence being spoken
+ * highlighted in the transcript (cue times come from the VTT, rendered into
+ * the page at publish time) and click-to-seek on it. Keyboard shortcuts
+ * (K, J, L) work only while focus is inside the player (WCAG 2.1.4).
+ */
+(function () {
+  "use strict";
+
+  var SKIP_S = 15;
+
+  function spoken(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    return (h ? h + "小时" : "") + (h || m ? m + "分" : "") + s + "秒";
+  }
+
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function Player(root) {
+    this.root = root;
+    this.audio = root.querySelector(".player-audio");
+    this.controls = root.querySelector(".player-controls");
+    this.play = root.querySelector(".player-play");
+    this.playLabel = root.querySelector(".player-play-label");
+    this.playIcon = root.querySelector(".player-icon");
+    this.back = root.querySelector(".player-back");
+    this.forward = root.querySelector(".player-forward");
+    this.speed = root.querySelector(".player-speed");
+    this.slider = root.querySelector(".player-slider");
+    this.time = root.querySelector(".player-time");
+    this.durationLabel = root.querySelector(".player-duration");
+    this.status = root.querySelector(".player-status");
+    this.chapters = Array.prototype.slice.call(root.querySelectorAll(".chapter"));
+    this.cues = Array.prototype.slice.call(root.querySelectorAll(".cue"));
+    this.transcript = root.querySelector(".transcript-body");
+    this.duration = Number(root.getAttribute("data-duration-ms")) / 1000;
+    this.currentChapter = -1;
+    this.currentCue = -1;
+    this.dragging = false;
+    this.init();
+  }
+
+  Player.prototype.init = function () {
+    var self = this;
+    // Our controls replace the browser's; the <audio> stays as the engine.
+    this.audio.removeAttribute("controls");
+    this.audio.hidden = true;
+    this.controls.hidden = false;
+    this.chapters.forEach(function (button, index) {
+      button.disabled = false;
+      button.addEventListener("click", function () { self.seekChapter(index); });
+    });
+    this.cues.forEach(function (cue) {
+      cue.classList.add("is-seekable");
+      cue.addEventListener("click", function () {
+        self.seek(Number(cue.getAttribute("data-start-ms")) / 1000);
+      });
+    });
+
+    this.play.addEventListener("click", function () { self.toggle(); });
+    this.back.addEventListener("click", function () { self.skip(-SKIP_S); });
+    this.forward.addEventListener("click", function () { self.skip(SKIP_S); });
+    this.speed.addEventListener("change", function () {
+      self.audio.playbackRate = Number(self.speed.value);
+      self.announce("语速 " + self.speed.options[self.speed.selectedIndex].text);
+    });
+    this.slider.addEventListener("input", function () {
+      self.dragging = true;
+      self.seek(Number(self.slider.value));
+    });
+    this.slider.addEventListener("change", function () { self.dragging = false; });
+
+    this.audio.addEventListener("play", function () { self.renderPlaying(true); });
+    this.audio.addEventListener("pause", function () { self.renderPlaying(false); });
+    this.audio.addEventListener("ended", function () { self.announce("播放结束"); });
+    this.audio.addEventListener("timeupdate", function () { self.renderTime(); });
+    this.audio.addEventListener("seeked", function () { self.renderTime(); });
+    this.audio.addEventListener("loadedmetadata", function () {
+      if (isFinite(self.audio.duration) && self.audio.duration > 0) {
+        self.duration = self.audio.duration;
+        self.slider.max = String(Math.ceil(self.duration));
+        self.durationLabel.textContent = clock(self.duration);
+      }
+      self.renderTime();
+    });
+    this.audio.addEventListener("error", function () {
+      self.announce("音频无法加载");
+    });
+    this.root.addEventListener("keydown", function (event) { self.onKey(event); });
+    // embed.js asks the player to stop when its 听新闻 panel is closed
+    window.addEventListener("message", function (event) {
+      if (event.data === "briefing:pause") { self.audio.pause(); }
+    });
+    this.renderTime();
+
+    // The embed's 听新闻 button was the user's request to listen (WCAG 1.4.2 allows it).
+    if (this.root.getAttribute("data-autoplay-allowed") === "true" && location.hash === "#play") {
+      this.audio.play().catch(function () { /* the browser wants a click first */ });
+    }
+  };
+
+  Player.prototype.toggle = function () {
+    if (this.audio.paused) {
+      var self = this;
+      this.audio.play().catch(function () { self.announce("无法播放音频"); });
+    } else {
+      this.audio.pause();
+    }
+  };
+
+  Player.prototype.seek = function (seconds) {
+    var end = this.duration || this.audio.duration || 0;
+    this.audio.currentTime = Math.min(Math.max(0, seconds), end);
+    this.renderTime();
+  };
+
+  Player.prototype.skip = function (delta) {
+    this.seek(this.audio.currentTime + delta);
+    this.announce((delta < 0 ? "后退" : "前进") + Math.abs(delta) + "秒，" +
+      spoken(this.audio.currentTime));
+  };
+
+  Player.prototype.seekChapter = function (index) {
+    var button = this.chapters[index];
+    this.seek(Number(button.getAttribute("data-start-ms")) / 1000);
+    var title = button.querySelector(".chapter-title").textContent;
+    this.announce("第" + (index + 1) + "章：" + title);
+  };
+
+  Player.prototype.announce = function (message) {
+    // Clear first so the same message twice is read twice (WCAG 4.1.3).
+    var status = this.status;
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  };
+
+  Player.prototype.renderPlaying = function (playing) {
+    this.playLabel.textContent = playing ? "暂停" : "播放";
+    this.playIcon.textContent = playing ? "❚❚" : "▶";
+    this.root.classList.toggle("is-playing", playing);
+    this.announce(playing ? "正在播放" : "已暂停");
+  };
+
+  Player.prototype.renderTime = function () {
+    var now = this.audio.currentTime || 0;
+    if (!this.dragging) { this.slider.value = String(Math.floor(now)); }
+    this.slider.setAttribute("aria-valuetext", spoken(now) + "，共" + spoken(this.duration));
+    this.time.textContent = clock(now);
+    this.markChapter(now * 1000);
+    this.markCue(now * 1000);
+  };
+
+  function findIndex(elements, ms) {
+    // The last element that starts at or before ms (elements are in time order).
+    var found = -1;
+    for (var i = 0; i < elements.length; i++) {
+      if (Number(elements[i].getAttribute("data-start-ms")) <= ms) { found = i; } else { break; }
+    }
+    return found;
+  }
+
+  Player.prototype.markChapter = function (ms) {
+    var index = findIndex(this.chapters, ms);
+    if (index === this.currentChapter) { return; }
+    if (this.currentChapter >= 0) { this.chapters[this.currentChapter].removeAttribute("aria-current"); }
+    if (index >= 0) { this.chapters[index].setAttribute("aria-current", "true"); }
+    this.currentChapter = index;
+  };
+
+  Player.prototype.markCue = function (ms) {
+    var index = findIndex(this.cues, ms);
+    // In the pause after a sentence it stays marked until the next one starts.
+    if (index === this.currentCue) { return; }
+    if (this.currentCue >= 0) { this.cues[this.currentCue].classList.remove("is-current"); }
+    if (index >= 0) {
+      this.cues[index].classList.add("is-current");
+      this.follow(this.cues[index]);
+    }
+    this.currentCue = index;
+  };
+
+  Player.prototype.follow = function (cue) {
+    // Scroll only a transcript that is its own scroll box (the embed), never the page.
+    var box = this.transcript;
+    if (!box || box.scrollHeight <= box.clientHeight + 1) { return; }
+    var top = cue.offsetTop - box.offsetTop;
+    if (top < box.scrollTop || top + cue.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    }
+  };
+
+  Player.prototype.onKey = function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) { return; }
+    var target = event.target;
+    if (target.tagName === "SELECT" || target.tagName === "TEXTAREA" ||
+        (target.tagName === "INPUT" && target.type !== "range")) { return; }
+    var key = event.key.toLowerCase();
+    if (key === "k") { this.toggle(); } else if (key === "j") { this.skip(-SKIP_S); } else if (key === "l") { this.skip(SKIP_S); } else { return; }
+    event.preventDefault();
+  };
+
+  function start() {
+    var roots = document.querySelectorAll(".player");
+    for (var i = 0; i < roots.length; i++) { roots[i].briefingPlayer = new Player(roots[i]); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
