@@ -100,6 +100,7 @@ def publish(config: PublishConfig) -> PublishResult:
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the folder `briefing make` wrote into")
     state = load_state(folder)
+    channel = _channel(config, state)  # option errors first, before any scanning
     episodes, skipped = scan(folder)
     if not episodes and not skipped:
         raise InputError(
@@ -110,7 +111,6 @@ def publish(config: PublishConfig) -> PublishResult:
             f"every briefing in {folder} is broken ({skipped[0].metadata_file}: "
             f"{skipped[0].reason}); nothing was published"
         )
-    channel = _channel(config, state)
     episodes = assign_identities(episodes, state, channel.guid)
     episodes.sort(key=lambda e: (e.pub_date or datetime.min.replace(tzinfo=timezone.utc), e.key))
     episodes.reverse()  # newest first, in the feed and on the index

@@ -44,7 +44,9 @@ def publish_command(
 
     result = publish(PublishConfig(folder, base_url, title, description, author, cover))
     for skipped in result.skipped:
-        click.echo(f"Skipped {skipped.metadata_file}: {skipped.reason}", err=True)
+        named = skipped.reason.startswith(skipped.metadata_file)
+        where = "" if named else f" {skipped.metadata_file}"
+        click.echo(f"Skipped{where}: {skipped.reason}", err=True)
     count = len(result.episodes)
     click.echo(
         f"Published {count} briefing{'s' if count != 1 else ''} in {folder}: "

@@ -1,0 +1,346 @@
+"""publish: scanning and checking briefings, stable identities, safe names, escaping."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from publish_helpers import FIXTURE, FIXTURE_STEM, add_briefing, read_metadata, write_metadata
+
+from briefing.cli import cli
+from briefing.errors import InputError, OutputError
+from briefing.publish import STATE_FILE, PublishConfig, publish, slugify, unique_slug
+
+BASE = "https://news.example.com/listen"
+
+
+def _publish(folder: Path, **options: object) -> object:
+    return publish(PublishConfig(folder, base_url=options.pop("base_url", BASE), **options))  # type: ignore[arg-type]
+
+
+def _identities(folder: Path) -> dict[str, tuple[str, str, str]]:
+    state = json.loads((folder / STATE_FILE).read_text("utf-8"))
+    return {k: (v["guid"], v["slug"], v["pub_date"]) for k, v in state["episodes"].items()}
+
+
+def _feed_guids(folder: Path) -> dict[str, str]:
+    import feedparser
+
+    parsed = feedparser.parse((folder / "feed.xml").read_bytes())
+    return {entry.title: entry.id for entry in parsed.entries}
+
+
+# --- stability ----------------------------------------------------------------------------------
+
+
+def test_republishing_after_adding_a_briefing_keeps_guids_and_urls(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first", title="第一篇")
+    first = _publish(tmp_path)
+    guids, ids = _feed_guids(tmp_path), _identities(tmp_path)
+    page = (tmp_path / "episodes" / "first.html").read_bytes()
+
+    add_briefing(tmp_path, "second", title="第二篇", created="2026-11-29T08:00:00+00:00")
+    second = _publish(tmp_path)
+
+    assert _feed_guids(tmp_path)["第一篇"] == guids["第一篇"]
+    assert _identities(tmp_path)["first.mp3"] == ids["first.mp3"]
+    assert (tmp_path / "episodes" / "first.html").read_bytes() == page
+    assert first.channel.guid == second.channel.guid  # type: ignore[attr-defined]
+    assert len(set(_feed_guids(tmp_path).values())) == 2
+
+
+def test_republishing_unchanged_input_changes_no_file(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    _publish(tmp_path)
+    before = _snapshot(tmp_path)
+    _publish(tmp_path)
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_remade_briefing_keeps_its_guid_page_and_date_but_gets_the_new_length(
+    tmp_path: Path,
+) -> None:
+    metadata_path = add_briefing(tmp_path, "first")
+    _publish(tmp_path)
+    ids = _identities(tmp_path)
+    # `make` again into the same file: new audio, new created time
+    with (tmp_path / "first.mp3").open("ab") as audio:
+        audio.write(b"\0" * 1000)
+    metadata = read_metadata(metadata_path)
+    metadata["created"] = "2026-12-01T10:00:00+00:00"
+    metadata["title"] = "改过的标题"
+    write_metadata(metadata_path, metadata)
+    _publish(tmp_path)
+
+    assert _identities(tmp_path) == ids
+    feed = (tmp_path / "feed.xml").read_text("utf-8")
+    assert f'length="{(tmp_path / "first.mp3").stat().st_size}"' in feed
+    assert "改过的标题" in feed
+
+
+def test_the_base_url_and_show_options_are_remembered(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    _publish(tmp_path, title="江苏·听新闻", author="江苏网")
+    result = publish(PublishConfig(tmp_path))  # no options at all the second time
+    assert result.channel.base_url == BASE
+    assert result.channel.title == "江苏·听新闻"
+    assert result.channel.author == "江苏网"
+
+
+def test_a_damaged_state_file_stops_publish_instead_of_renumbering(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    _publish(tmp_path)
+    (tmp_path / STATE_FILE).write_text("{ broken", encoding="utf-8")
+    with pytest.raises(OutputError, match="damaged"):
+        _publish(tmp_path)
+
+
+def test_publishing_touches_no_briefing_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    before = _snapshot(tmp_path)
+    _publish(tmp_path)
+    after = _snapshot(tmp_path)
+    assert {name: digest for name, digest in after.items() if name in before} == before
+    assert not [name for name in after if re.search(r"(^|/)\.[^/]+\.\w+\.", name)]
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+def test_slugs_are_ascii_and_chinese_becomes_pinyin() -> None:
+    assert slugify("江苏对口支援") == "jiang-su-dui-kou-zhi-yuan"
+    assert slugify("2019 News: Ａｂｃ!") == "2019-news-abc"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("……") == "briefing"
+    assert len(slugify("长" * 200)) <= 60
+
+
+def test_clashing_slugs_get_a_number() -> None:
+    assert unique_slug("a-b", {"a-b", "a-b-2"}) == "a-b-3"
+    assert unique_slug("c", {"a-b"}) == "c"
+
+
+def test_clashing_names_get_distinct_pages_and_a_slug_is_never_reused(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "A b")
+    add_briefing(tmp_path, "a-b")
+    add_briefing(tmp_path, "江苏对口支援")
+    _publish(tmp_path)
+    slugs = {key: slug for key, (_, slug, _) in _identities(tmp_path).items()}
+    assert slugs == {
+        "A b.mp3": "a-b",
+        "a-b.mp3": "a-b-2",
+        "江苏对口支援.mp3": "jiang-su-dui-kou-zhi-yuan",
+    }
+    for slug in slugs.values():
+        assert (tmp_path / "episodes" / f"{slug}.html").is_file()
+        assert (tmp_path / "episodes" / f"{slug}.embed.html").is_file()
+    # the first one goes away and a new "a b" arrives: it must not take the old URL
+    for path in tmp_path.glob("A b.*"):
+        path.unlink()
+    add_briefing(tmp_path, "a_b")
+    _publish(tmp_path)
+    assert _identities(tmp_path)["a_b.mp3"][1] == "a-b-3"
+    # the Chinese file name is percent-encoded in the feed
+    assert "%E6%B1%9F%E8%8B%8F" in (tmp_path / "feed.xml").read_text("utf-8")
+
+
+# --- broken briefings ---------------------------------------------------------------------------
+
+
+def _break(folder: Path, stem: str, how: str) -> None:
+    path = add_briefing(folder, stem)
+    metadata = read_metadata(path)
+    if how == "json":
+        path.write_text("{ not json", encoding="utf-8")
+        return
+    if how == "format":
+        metadata["format"] = 99
+    elif how == "escape":
+        metadata["files"]["audio"] = "../outside.mp3"
+    elif how == "absolute":
+        metadata["files"]["vtt"] = "/etc/passwd"
+    elif how == "missing":
+        (folder / f"{stem}.mp3").unlink()
+    elif how == "not-mp3":
+        (folder / f"{stem}.mp3").write_bytes(b"")
+    elif how == "vtt":
+        (folder / f"{stem}.vtt").write_text("not subtitles", encoding="utf-8")
+    elif how == "duration":
+        metadata["duration_ms"] = "long"
+    elif how == "title":
+        metadata["title"] = ""
+    elif how == "chapters":
+        metadata["chapters"] = [{"title": "x", "start_ms": 5, "end_ms": 1}]
+    elif how == "date":
+        metadata["published"] = "yesterday"
+    elif how == "symlink":
+        outside = folder.parent / "secret.vtt"
+        outside.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nsecret\n", encoding="utf-8")
+        (folder / f"{stem}.vtt").unlink()
+        (folder / f"{stem}.vtt").symlink_to(outside)
+    write_metadata(path, metadata)
+
+
+BREAKAGES = ["json", "format", "escape", "absolute", "missing", "not-mp3", "vtt", "duration",
+             "title", "chapters", "date", "symlink"]  # fmt: skip
+
+
+@pytest.mark.parametrize("how", BREAKAGES)
+def test_a_broken_briefing_is_reported_and_skipped(tmp_path: Path, how: str) -> None:
+    site = tmp_path / "site"
+    add_briefing(site, "good")
+    _break(site, "bad", how)
+    result = _publish(site)
+    assert [e.key for e in result.episodes] == ["good.mp3"]  # type: ignore[attr-defined]
+    assert [s.metadata_file for s in result.skipped] == ["bad.briefing.json"]  # type: ignore[attr-defined]
+    assert result.skipped[0].reason  # type: ignore[attr-defined]
+    assert "bad" not in (site / "feed.xml").read_text("utf-8")
+
+
+def test_two_metadata_files_naming_one_audio_file_publish_it_once(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "one")
+    copy = read_metadata(tmp_path / "one.briefing.json")
+    write_metadata(tmp_path / "zzz.briefing.json", copy)
+    result = _publish(tmp_path)
+    assert len(result.episodes) == 1  # type: ignore[attr-defined]
+    assert "same audio file" in result.skipped[0].reason  # type: ignore[attr-defined]
+
+
+def test_the_cli_reports_skipped_briefings_and_succeeds(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "good")
+    _break(tmp_path, "bad", "escape")
+    result = CliRunner().invoke(cli, ["publish", str(tmp_path), "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    assert "Skipped: bad.briefing.json: the audio file '../outside.mp3'" in result.output
+    assert "not a plain file name" in result.output
+    assert f"Published 1 briefing in {tmp_path}: {BASE}/feed.xml" in result.output
+
+
+def test_the_cli_fails_in_one_line_when_nothing_can_be_published(tmp_path: Path) -> None:
+    runner = CliRunner()
+    empty = runner.invoke(cli, ["publish", str(tmp_path), "--base-url", BASE])
+    assert empty.exit_code == 1
+    assert empty.output.startswith("Error: no briefings in")
+    _break(tmp_path, "bad", "json")
+    broken = runner.invoke(cli, ["publish", str(tmp_path), "--base-url", BASE])
+    assert broken.exit_code == 1
+    assert "every briefing" in broken.output and "Traceback" not in broken.output
+    no_url = runner.invoke(cli, ["publish", str(tmp_path)])
+    assert no_url.exit_code == 1 and "--base-url" in no_url.output
+
+
+@pytest.mark.parametrize("url", ["ftp://x.example", "news.example.com", "https://x.example/?a=1"])
+def test_a_bad_base_url_is_refused(tmp_path: Path, url: str) -> None:
+    add_briefing(tmp_path, "good")
+    with pytest.raises(InputError, match="base-url"):
+        _publish(tmp_path, base_url=url)
+
+
+def test_a_cover_is_copied_and_a_non_image_refused(tmp_path: Path) -> None:
+    add_briefing(tmp_path / "site", "good")
+    cover = tmp_path / "logo.jpg"
+    cover.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    result = _publish(tmp_path / "site", cover=cover)
+    assert (tmp_path / "site" / "cover.jpg").read_bytes() == cover.read_bytes()
+    assert f"{BASE}/cover.jpg" in (tmp_path / "site" / "feed.xml").read_text("utf-8")
+    assert result.channel.cover == "cover.jpg"  # type: ignore[attr-defined]
+    fake = tmp_path / "fake.png"
+    fake.write_text("<svg/>", encoding="utf-8")
+    with pytest.raises(InputError, match="not a PNG or JPEG"):
+        _publish(tmp_path / "site", cover=fake)
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse_html(path: Path) -> _Elements:
+    parser = _Elements()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def test_everything_from_an_article_is_text_in_the_pages(tmp_path: Path) -> None:
+    evil = '<script>alert("t")</script><img src=x onerror=alert(1)>'
+    path = add_briefing(
+        tmp_path,
+        "evil",
+        title=evil,
+        source=evil,
+        description=evil,
+        url="javascript:alert(1)",
+        chapters=[{"title": evil, "start_ms": 0, "end_ms": 9000}],
+    )
+    (tmp_path / "evil.vtt").write_text(
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n&lt;script&gt;alert(2)&lt;/script&gt; 句子\n",
+        encoding="utf-8",
+    )
+    assert path.exists()
+    _publish(tmp_path)
+    for page in ("index.html", "episodes/evil.html", "episodes/evil.embed.html"):
+        parsed = _parse_html(tmp_path / page)
+        scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
+        assert all(attrs.get("src", "").endswith("player.js") or not attrs for attrs in scripts)
+        assert not [tag for tag, _ in parsed.tags if tag == "img" and page != "index.html"]
+        assert not any(
+            value and value.startswith("javascript:")
+            for _, attrs in parsed.tags
+            for value in attrs.values()
+        )
+        assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
+        text = "".join(parsed.text)
+        assert '<script>alert("t")</script>' in text
+    episode_text = "".join(_parse_html(tmp_path / "episodes/evil.html").text)
+    assert "<script>alert(2)</script> 句子" in episode_text
+
+
+def test_the_embed_snippet_on_the_page_is_shown_as_code(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first", title='引号"与<标签>')
+    _publish(tmp_path)
+    html = (tmp_path / "episodes" / "first.html").read_text("utf-8")
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S)
+    assert textarea is not None
+    import html as html_module
+
+    snippet = html_module.unescape(textarea.group(1))
+    assert f'href="{BASE}/episodes/first.html"' in snippet
+    assert f'data-briefing-player="{BASE}/episodes/first.embed.html"' in snippet
+    assert 'data-briefing-title="引号&#34;与&lt;标签&gt;"' in snippet
+    assert f'<script src="{BASE}/assets/embed.js" defer></script>' in snippet
+
+
+def test_publish_works_on_a_folder_of_the_fixture_as_shipped(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE, tmp_path / "site")
+    result = _publish(tmp_path / "site")
+    assert [e.slug for e in result.episodes] == [FIXTURE_STEM]  # type: ignore[attr-defined]
+    page = (tmp_path / "site" / "episodes" / f"{FIXTURE_STEM}.html").read_text("utf-8")
+    assert 'lang="zh-CN"' in page
+    assert page.count('class="chapter"') == 3
+    assert page.count('class="cue"') == 6
+    assert f'src="../{FIXTURE_STEM}.mp3"' in page
