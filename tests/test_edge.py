@@ -281,3 +281,15 @@ def test_voices_fall_back_to_the_built_in_list(monkeypatch) -> None:
 def test_server_counts_are_per_test(edge_server: EdgeServer) -> None:
     # A fresh server per test keeps request counts meaningful in other tests.
     assert edge_server.connections == 0 and edge_server.served == []
+
+
+def test_every_edge_preset_names_a_known_voice() -> None:
+    from briefing.presets import load_presets
+
+    known = {voice.id for voice in BUILTIN_VOICES}
+    edge_presets = [p for p in load_presets().values() if p.backend == "edge"]
+    names = {preset.name for preset in edge_presets}
+    assert {"xiaoxiao", "yunyang", "yunxi", "hsiaochen", "hiugaai"} <= names
+    for preset in edge_presets:
+        assert preset.voice in known, preset.name
+        assert preset.description

@@ -404,6 +404,10 @@ def _advice(status: int) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Its str() carries the SSL context's repr; say only what a user needs.
+        reason = exc.os_error.strerror or str(exc.os_error) or type(exc.os_error).__name__
+        return f"cannot connect to {exc.host}:{exc.port}: {reason}"
     return str(exc) or type(exc).__name__
 
 
