@@ -22,7 +22,7 @@ from briefing import assemble, clean, ingest, normalize, sections, segment, side
 from briefing.article import Article, Briefing
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
-from briefing.presets import Selection, select
+from briefing.presets import select
 from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,12 @@ class MakeConfig:
 
 def read_article(source: str, max_chunk_chars: int) -> Article:
     """Read, clean, section, segment and normalise: everything before audio."""
-    raw = ingest.read(source)
-    article = sections.build(clean.parse(raw))
+    return shape(clean.parse(ingest.read(source)), max_chunk_chars)
+
+
+def shape(document: clean.Document, max_chunk_chars: int) -> Article:
+    """Sections, chunks within the backend's limit, and their spoken forms."""
+    article = sections.build(document)
     segment.segment(article, max_chunk_chars)
     return normalize.normalize_article(article)
 
@@ -71,22 +75,23 @@ def default_output(source: str) -> Path:
     return output
 
 
-def make(config: MakeConfig, progress: Progress | None = None,
-         selection: Selection | None = None) -> tuple[Briefing, dict[str, Path]]:
+def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing, dict[str, Path]]:
     """Make the briefing's MP3 and sidecars; return it and the files written."""
     progress = progress or NoProgress()
+    # Everything that can be refused is checked before minutes of synthesis.
+    document = clean.parse(ingest.read(config.source))
     output = (config.output or default_output(config.source)).resolve()
     if output.suffix.lower() != ".mp3":
         output = output.with_name(output.name + ".mp3")
     paths = sidecars.sidecar_paths(output)
     _check_outputs(config.source, paths, config.force)
     if config.cover is not None:
-        tags.read_cover(config.cover)  # a bad cover fails before minutes of synthesis
-    selection = selection or select(config.backend, config.voice, config.rate, config.pitch,
-                                    config.volume)
+        tags.read_cover(config.cover)
+    selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
     backend = selection.backend
+    progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
-    article = read_article(config.source, backend.max_chunk_chars)
+    article = shape(document, backend.max_chunk_chars)
     labels = _chunk_labels(article)
     speeches = synth.synthesize(
         article.chunks, backend, selection.settings, jobs=config.jobs,

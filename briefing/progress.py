@@ -13,6 +13,9 @@ class Progress(Protocol):
 
     def finish(self) -> None: ...
 
+    def note(self, message: str) -> None:
+        """Something the user should know (which voice is speaking…)."""
+
 
 class NoProgress:
     """Reports nothing: the default when the library is used from Python."""
@@ -24,4 +27,7 @@ class NoProgress:
         pass
 
     def finish(self) -> None:
+        pass
+
+    def note(self, message: str) -> None:
         pass

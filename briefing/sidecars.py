@@ -14,14 +14,15 @@ METADATA_FORMAT = 1
 
 def sidecar_paths(audio: Path) -> dict[str, Path]:
     """Every output of one briefing, keyed by role, named after the MP3."""
-    stem = audio.with_suffix("")
+    # By string, not with_suffix: the stem of news.briefing.mp3 is news.briefing.
+    stem = audio.name[: -len(audio.suffix)] if audio.suffix else audio.name
     return {
         "audio": audio,
-        "transcript": stem.with_suffix(".txt"),
-        "vtt": stem.with_suffix(".vtt"),
-        "srt": stem.with_suffix(".srt"),
-        "chapters": Path(f"{stem}.chapters.json"),
-        "metadata": Path(f"{stem}.briefing.json"),
+        "transcript": audio.with_name(f"{stem}.txt"),
+        "vtt": audio.with_name(f"{stem}.vtt"),
+        "srt": audio.with_name(f"{stem}.srt"),
+        "chapters": audio.with_name(f"{stem}.chapters.json"),
+        "metadata": audio.with_name(f"{stem}.briefing.json"),
     }
 
 

@@ -9,7 +9,6 @@ import click
 from briefing import pipeline
 from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
-from briefing.presets import select
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -44,14 +43,10 @@ def make(source: str, output: Path | None, backend: str, voice: str | None, rate
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
     chapters (.chapters.json) and metadata (.briefing.json) beside it."""
-    selection = select(backend, voice, rate, pitch, volume)
-    if not quiet:
-        click.echo(f"Voice: {selection.backend.name} / {selection.settings.voice} "
-                   f"({selection.reason})", err=True)
     config = pipeline.MakeConfig(source=source, output=output, backend=backend, voice=voice,
                                  rate=rate, pitch=pitch, volume=volume, jobs=jobs, cover=cover,
                                  force=force)
-    briefing, paths = pipeline.make(config, TerminalProgress(not quiet), selection)
+    briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
         minutes, seconds = divmod(briefing.duration_ms // 1000, 60)
         click.echo(f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, "

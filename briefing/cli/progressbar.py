@@ -9,9 +9,14 @@ import click
 
 
 class TerminalProgress:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.enabled = not quiet and sys.stderr.isatty()
         self._bar: Any = None
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
 
     def start(self, stage: str, total: int) -> None:
         self.finish()
