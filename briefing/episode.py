@@ -78,6 +78,7 @@ class Episode:
     slug: str = ""
     pub_date: datetime | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    paragraph_ends: frozenset[int] = frozenset()  # indexes of cues that end a paragraph
 
     @property
     def page(self) -> str:
@@ -87,18 +88,20 @@ class Episode:
     def embed_page(self) -> str:
         return f"episodes/{self.slug}.embed.html"
 
-    def chapter_cues(self) -> list[tuple[Chapter | None, list[Cue]]]:
-        """The transcript grouped by chapter (a cue belongs to the chapter it starts in)."""
-        if not self.chapters:
-            return [(None, list(self.cues))]
-        groups: list[tuple[Chapter | None, list[Cue]]] = [(c, []) for c in self.chapters]
-        for cue in self.cues:
+    def transcript(self) -> list[tuple[Chapter | None, list[list[Cue]]]]:
+        """The cues by chapter (a cue belongs to the chapter it starts in), then by paragraph."""
+        chapters: list[Chapter | None] = list(self.chapters) or [None]
+        groups: list[tuple[Chapter | None, list[list[Cue]]]] = [(c, [[]]) for c in chapters]
+        for number, cue in enumerate(self.cues):
             index = 0
             for i, chapter in enumerate(self.chapters):
                 if chapter.start_ms <= cue.start_ms:
                     index = i
-            groups[index][1].append(cue)
-        return groups
+            paragraphs = groups[index][1]
+            paragraphs[-1].append(cue)
+            if number in self.paragraph_ends:
+                paragraphs.append([])
+        return [(chapter, [p for p in paragraphs if p]) for chapter, paragraphs in groups]
 
 
 def load_episode(metadata_path: Path) -> Episode:
@@ -133,6 +136,9 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
     audio_path = folder / files["audio"]
     _check_mp3(audio_path, name)
     cues = tuple(parse_vtt(_read_sidecar(folder / files["vtt"], name), files["vtt"]))
+    paragraph_ends: frozenset[int] = frozenset()
+    if "transcript" in files:
+        paragraph_ends = paragraph_breaks(cues, _read_sidecar(folder / files["transcript"], name))
     language = _text(raw, "language", name) or "zh-CN"
     return Episode(
         key=files["audio"],
@@ -150,6 +156,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         files=files,
         audio_bytes=audio_path.stat().st_size,
         tags=tuple(t for t in raw.get("tags") or [] if isinstance(t, str)),
+        paragraph_ends=paragraph_ends,
     )
 
 
@@ -239,7 +246,7 @@ def _read_sidecar(path: Path, name: str) -> str:
 def _chapters(value: Any, name: str) -> tuple[Chapter, ...]:
     if not isinstance(value, list):
         raise BrokenBriefing(f"{name}: 'chapters' must be a list")
-    chapters = []
+    chapters: list[Chapter] = []
     for number, item in enumerate(value, 1):
         try:
             chapter = Chapter(str(item["title"]), int(item["start_ms"]), int(item["end_ms"]))
@@ -295,3 +302,33 @@ def _unescape_vtt(cue: Cue) -> Cue:
     import html
 
     return Cue(cue.start_ms, cue.end_ms, html.unescape(cue.text))
+
+
+_SPACE = re.compile(r"\s+")
+_SECTION_HEADING = re.compile(r"^【.*】$")
+
+
+def paragraph_breaks(cues: tuple[Cue, ...], transcript: str) -> frozenset[int]:
+    """Which cues end a paragraph, found by lining the cues up with the transcript.
+
+    The transcript (OUT.txt) has the paragraphs, separated by blank lines, under
+    ``【section title】`` lines; the VTT has the timings. When the two do not hold
+    the same text (an older or hand-made transcript), no breaks are claimed.
+    """
+    blocks = [_SPACE.sub("", block) for block in re.split(r"\n\s*\n", transcript)]
+    paragraphs = [b for b in blocks if b and not _SECTION_HEADING.match(b)]
+    cue_texts = [_SPACE.sub("", cue.text) for cue in cues]
+    if "".join(paragraphs) != "".join(cue_texts):
+        return frozenset()
+    paragraph_end_offsets: set[int] = set()
+    offset = 0
+    for paragraph in paragraphs:
+        offset += len(paragraph)
+        paragraph_end_offsets.add(offset)
+    ends = set()
+    offset = 0
+    for index, text in enumerate(cue_texts):
+        offset += len(text)
+        if offset in paragraph_end_offsets:
+            ends.add(index)
+    return frozenset(ends)

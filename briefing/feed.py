@@ -52,7 +52,7 @@ def _channel(element: ET.Element, channel: Channel, episodes: list[Episode]) -> 
     _text(element, "description", channel.description)
     _text(element, "language", channel.language)
     _text(element, "generator", f"briefing {__version__}")
-    dates = [e.created or e.pub_date for e in episodes if e.created or e.pub_date]
+    dates = [d for e in episodes if (d := e.created or e.pub_date) is not None]
     if dates:  # the newest change, not "now": re-publishing unchanged input changes nothing
         _text(element, "lastBuildDate", format_datetime(max(dates)))
     ET.SubElement(

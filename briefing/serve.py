@@ -71,7 +71,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     _range: tuple[int, int] | None = None
 
-    def send_head(self) -> BinaryIO | None:  # type: ignore[override]
+    def send_head(self) -> BinaryIO | None:
         path = Path(self.translate_path(self.path))
         if path.name.startswith(".") and path.is_file():
             # hidden files, such as the publish state, are not part of the site
@@ -79,7 +79,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             return None
         if not path.is_file():
             # folders (their index.html or a redirect) and 404s, as http.server does
-            return super().send_head()  # type: ignore[no-any-return]
+            return super().send_head()
         try:
             handle = path.open("rb")
         except OSError:
@@ -112,12 +112,12 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
             self.send_header("Cache-Control", "no-cache")
             self.end_headers()
-            return handle  # type: ignore[return-value]
+            return handle
         except BaseException:
             handle.close()
             raise
 
-    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+    def copyfile(self, source, outputfile) -> None:  # noqa: ANN001 (typeshed types it loosely)
         if self._range is None:
             shutil.copyfileobj(source, outputfile, _COPY_CHUNK)
             return

@@ -344,3 +344,54 @@ def test_publish_works_on_a_folder_of_the_fixture_as_shipped(tmp_path: Path) -> 
     assert page.count('class="chapter"') == 3
     assert page.count('class="cue"') == 6
     assert f'src="../{FIXTURE_STEM}.mp3"' in page
+
+
+# --- transcript paragraphs ----------------------------------------------------------------------
+
+
+def test_paragraphs_come_from_lining_cues_up_with_the_transcript() -> None:
+    from briefing.article import Cue
+    from briefing.episode import paragraph_breaks
+
+    cues = tuple(Cue(i * 1000, i * 1000 + 900, text) for i, text in enumerate(
+        ["标题", "第一句。", "第二句。", "小节", "第三句。"]
+    ))  # fmt: skip
+    transcript = "【标题】\n\n标题\n\n第一句。第二句。\n\n【小节】\n\n小节\n\n第三 句。\n"
+    assert paragraph_breaks(cues, transcript) == {0, 2, 3, 4}
+    # a transcript that says something else claims nothing
+    assert paragraph_breaks(cues, "别的文字\n\n完全不同\n") == frozenset()
+
+
+# --- on what `briefing make` really writes ------------------------------------------------------
+
+
+def test_publish_real_make_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import feedparser
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# 测试新闻\n\n2024年3月1日 来源：测试网\n\n今年是关键之年。江苏做好对口支援。\n\n"
+        "## 提高政治站位\n\n增强使命感。增强责任感。\n\n第二段在这里。\n\n"
+        "## 拓宽协作空间\n\n走好双向互济新路子。\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    runner = CliRunner()
+    made = runner.invoke(
+        cli, ["make", str(article), "-o", str(site / "短新闻.mp3"), "--backend", "espeak",
+              "--quiet"],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    published = runner.invoke(cli, ["publish", str(site), "--base-url", BASE])
+    assert published.exit_code == 0, published.output
+    assert "Skipped" not in published.output
+
+    entry = feedparser.parse((site / "feed.xml").read_bytes()).entries[0]
+    assert entry.title == "测试新闻"
+    enclosure = next(link for link in entry.links if link.rel == "enclosure")
+    assert int(enclosure.length) == (site / "短新闻.mp3").stat().st_size
+    page = (site / "episodes" / "duan-xin-wen.html").read_text("utf-8")
+    assert page.count('class="chapter"') == 3
+    assert page.count('<p><span class="cue"') >= 6  # paragraphs recovered from the .txt

@@ -69,7 +69,7 @@ def serve_command(folder: Path, port: int, host: str) -> None:
     from briefing.serve import make_server
 
     server = make_server(folder, host, port)
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     click.echo(f"Serving {folder} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
     try:
         server.serve_forever()

@@ -99,10 +99,9 @@ def main() -> None:
         srt += [str(number), f"{_timestamp(start, True)} --> {_timestamp(end, True)}", text, ""]
     (HERE / f"{STEM}.vtt").write_text("\n".join(vtt), encoding="utf-8")
     (HERE / f"{STEM}.srt").write_text("\n".join(srt), encoding="utf-8")
-    transcript = [TITLE, ""]
-    for title, group in CHAPTERS:
-        transcript += [title, "".join(group), ""]
-    (HERE / f"{STEM}.txt").write_text("\n".join(transcript), encoding="utf-8")
+    # as sidecars.transcript writes it: 【section】, then paragraphs, blank lines between
+    transcript = [f"【{title}】\n\n{group[0]}\n\n{''.join(group[1:])}" for title, group in CHAPTERS]
+    (HERE / f"{STEM}.txt").write_text("\n\n".join(transcript) + "\n", encoding="utf-8")
     podcast_chapters = {
         "version": "1.2.0",
         "chapters": [{"startTime": c["start_ms"] / 1000, "title": c["title"]} for c in chapters],

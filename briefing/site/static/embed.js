@@ -16,7 +16,7 @@
     "border:2px solid #b3261e;border-radius:999px;cursor:pointer}" +
     ".briefing-embed-button:hover{background:#8c1d18}" +
     ".briefing-embed-button:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}" +
-    ".briefing-embed-frame{display:block;width:100%;max-width:46rem;height:34rem;margin:.75em 0;" +
+    ".briefing-embed-frame{display:block;width:100%;max-width:46rem;height:30rem;margin:.75em 0;" +
     "border:1px solid #8a8a8a;border-radius:12px}";
   var counter = 0;
 
@@ -26,6 +26,31 @@
     style.id = STYLE_ID;
     style.textContent = CSS;
     document.head.appendChild(style);
+  }
+
+  function speakerIcon() {
+    // drawn, not an emoji: news pages cannot count on an emoji font
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function resizeFrame(event) {
+    var height = event.data && Number(event.data.briefingHeight);
+    if (!height || height < 100 || height > 5000) { return; }
+    var frames = document.querySelectorAll("iframe.briefing-embed-frame");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) { frames[i].style.height = height + "px"; }
+    }
   }
 
   function enhance(link) {
@@ -41,10 +66,7 @@
     button.setAttribute("lang", "zh-CN");
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", id);
-    var icon = document.createElement("span");
-    icon.setAttribute("aria-hidden", "true");
-    icon.textContent = "🔊";
-    button.appendChild(icon);
+    button.appendChild(speakerIcon());
     button.appendChild(document.createTextNode(link.textContent || "听新闻"));
 
     var panel = document.createElement("div");
@@ -78,6 +100,7 @@
 
   function start() {
     addStyle();
+    window.addEventListener("message", resizeFrame);
     var links = document.querySelectorAll("a[data-briefing-player]");
     for (var i = 0; i < links.length; i++) { enhance(links[i]); }
   }

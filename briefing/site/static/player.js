@@ -213,9 +213,18 @@
     event.preventDefault();
   };
 
+  function reportHeight() {
+    // In an embed, tell embed.js on the news page how tall the iframe should be.
+    if (window.parent === window || !document.body.classList.contains("embedded")) { return; }
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    window.parent.postMessage({ briefingHeight: height }, "*");
+  }
+
   function start() {
     var roots = document.querySelectorAll(".player");
     for (var i = 0; i < roots.length; i++) { roots[i].briefingPlayer = new Player(roots[i]); }
+    reportHeight();
+    if (window.ResizeObserver) { new ResizeObserver(reportHeight).observe(document.body); }
   }
 
   if (document.readyState === "loading") {

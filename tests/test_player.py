@@ -1,0 +1,252 @@
+"""The 听新闻 player in a real browser: Debian's headless Chromium driven by Playwright
+against `briefing serve`, with an axe-core accessibility scan.
+
+Deselect with ``-m 'not browser'``. Needs /usr/bin/chromium (`.ci/install-browser`);
+skipped without it on a developer machine, a failure in CI. Also writes the README's
+screenshot, docs/player.png.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from publish_helpers import FIXTURE_STEM, add_briefing, read_metadata
+
+from briefing.publish import PublishConfig, publish
+from briefing.site import embed_snippet
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags this machine's notes give for Chromium: no sandbox as root, and no
+# background connections to a network that refuses them.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SCREENSHOT = Path(__file__).parent.parent / "docs" / "player.png"
+PAGE = f"/episodes/{FIXTURE_STEM}.html"
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run .ci/install-browser before the tests: no /usr/bin/chromium")
+    pytest.skip("no /usr/bin/chromium; run .ci/install-browser", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    add_briefing(folder, FIXTURE_STEM)
+    publish(PublishConfig(folder, base_url="http://127.0.0.1", title="江苏·听新闻"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from briefing.cli import main; main()", "serve", str(site),
+         "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert " at http://127.0.0.1:" in line, line
+        yield line.split(" at ", 1)[1].split()[0].rstrip("/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 820, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def _chapters(site: Path) -> list[dict[str, Any]]:
+    return read_metadata(site / f"{FIXTURE_STEM}.briefing.json")["chapters"]  # type: ignore[no-any-return]
+
+
+def _tab_to(page: Any, selector: str, limit: int = 30) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _current_time(page: Any) -> float:
+    return float(page.evaluate("document.querySelector('.player-audio').currentTime"))
+
+
+def test_keyboard_play_chapter_seek_and_transcript_highlight(
+    page: Any, base_url: str, site: Path
+) -> None:
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+    _tab_to(page, ".player-play")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")  # 2.4.7: the focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('.player-audio');"
+        " return !a.paused && a.currentTime > 0; }"
+    )
+    assert page.text_content(".player-play-label") == "暂停"
+
+    third = _chapters(site)[2]
+    _tab_to(page, "li:nth-child(3) > .chapter")
+    page.keyboard.press("Enter")
+    start_s = third["start_ms"] / 1000
+    assert start_s - 0.05 <= _current_time(page) < start_s + 1.0
+
+    # the chapter is marked current and the highlight follows into its first sentence
+    page.wait_for_function(
+        "(start) => { const c = document.querySelector('.cue.is-current');"
+        " return c && Number(c.dataset.startMs) >= start; }",
+        arg=third["start_ms"],
+    )
+    assert page.get_attribute("li:nth-child(3) > .chapter", "aria-current") == "true"
+    assert page.locator(".chapter[aria-current]").count() == 1
+    highlighted = page.text_content(".cue.is-current")
+    vtt = (site / f"{FIXTURE_STEM}.vtt").read_text("utf-8")
+    assert highlighted and highlighted in vtt
+    page.wait_for_timeout(700)  # let the spoken status message land
+    assert "第3章" in (page.text_content(".player-status") or "")
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.evaluate("document.activeElement.blur()")
+    page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 820, "height": 830})
+
+
+def test_slider_speed_and_skip_from_the_keyboard(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    _tab_to(page, ".player-slider")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.player-audio').currentTime >= 2")
+    valuetext = page.get_attribute(".player-slider", "aria-valuetext")
+    assert valuetext is not None and valuetext.startswith("2秒，共")
+    page.keyboard.press("End")
+    assert _current_time(page) > 8
+
+    _tab_to(page, ".player-speed")
+    page.select_option(".player-speed", "1.5")
+    assert page.evaluate("document.querySelector('.player-audio').playbackRate") == 1.5
+
+    page.focus(".player-back")
+    page.keyboard.press("Enter")
+    assert _current_time(page) == 0
+
+
+def test_shortcuts_work_only_with_focus_in_the_player(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    page.evaluate("document.activeElement.blur()")  # focus on the page, not the player
+    page.keyboard.press("k")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('.player-audio').paused")
+    page.focus(".player-forward")
+    page.keyboard.press("k")
+    page.wait_for_function("!document.querySelector('.player-audio').paused")
+    page.keyboard.press("k")
+    page.wait_for_function("document.querySelector('.player-audio').paused")
+
+
+def test_without_javascript_the_browsers_own_controls_remain(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + PAGE)
+        assert page.is_visible("audio.player-audio[controls]")
+        assert page.is_hidden(".player-controls")
+        assert page.locator(".cue").count() == 6  # the transcript is there as text
+    finally:
+        context.close()
+
+
+def test_transcript_click_seeks(page: Any, base_url: str, site: Path) -> None:
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    page.click(".cue >> nth=4")
+    start = page.get_attribute(".cue >> nth=4", "data-start-ms")
+    assert start is not None
+    assert abs(_current_time(page) - int(start) / 1000) < 0.05
+    assert page.get_attribute(".cue >> nth=4", "class") == "cue is-seekable is-current"
+
+
+def test_the_embed_snippet_opens_the_player(page: Any, base_url: str, site: Path) -> None:
+    from briefing.episode import Channel
+
+    channel = Channel("听新闻", "", "", base_url, "guid", "cover.png")
+    episode = publish(PublishConfig(site)).episodes[0]
+    host = site / "host.html"
+    host.write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>新闻</title>'
+        "</head><body><main><h1>一篇新闻</h1>"
+        + embed_snippet(channel, episode)
+        + "<p>正文。</p></main></body></html>",
+        encoding="utf-8",
+    )
+    page.goto(base_url + "/host.html")
+    button = page.locator("button.briefing-embed-button")
+    button.wait_for()
+    assert button.get_attribute("aria-expanded") == "false"
+    _tab_to(page, "button.briefing-embed-button")
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    frame = page.frame_locator("iframe.briefing-embed-frame")
+    frame.locator(".player-play").wait_for()
+    assert page.get_attribute("iframe.briefing-embed-frame", "title", timeout=5000) == (
+        f"听新闻：{episode.title}"
+    )
+    page.keyboard.press("Enter")  # close again
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.is_hidden("iframe.briefing-embed-frame")
+
+
+@pytest.mark.parametrize("path", [PAGE, f"/episodes/{FIXTURE_STEM}.embed.html", "/index.html"])
+def test_axe_finds_no_serious_or_critical_violation(page: Any, base_url: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    if path != "/index.html":
+        page.wait_for_selector(".player-controls:not([hidden])")
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    summary = [f"{v['impact']}: {v['id']} ({len(v['nodes'])})" for v in violations]
+    print(f"axe on {path}: {summary or 'no violations'}")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in serious
+    )
