@@ -144,7 +144,7 @@ def test_keyboard_play_chapter_seek_and_transcript_highlight(
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.evaluate("document.activeElement.blur()")
-    page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 820, "height": 830})
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
 def test_slider_speed_and_skip_from_the_keyboard(page: Any, base_url: str) -> None:
