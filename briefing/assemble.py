@@ -70,7 +70,7 @@ def stitch(article: Article, speeches: Sequence[Speech | None]) -> Programme:
     position = len(parts[0])
     chunk_starts: list[int] = []
     spans: list[tuple[int, int] | None] = []  # voiced extent of each chunk, in samples
-    for chunk, speech in zip(chunks, speeches):
+    for chunk, speech in zip(chunks, speeches, strict=True):
         chunk_starts.append(position)
         if speech is None:
             spans.append(None)
@@ -106,8 +106,9 @@ def _at_rate(speech: Speech, rate: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
     divisor = gcd(rate, speech.sample_rate_hz)
-    resampled = resample_poly(speech.samples.astype(np.float32), rate // divisor,
-                              speech.sample_rate_hz // divisor)
+    resampled = resample_poly(
+        speech.samples.astype(np.float32), rate // divisor, speech.sample_rate_hz // divisor
+    )
     return np.clip(resampled, -32768, 32767).astype(np.int16)
 
 
@@ -136,7 +137,7 @@ def _chapters(article: Article, chunk_starts: list[int], total: int, rate: int) 
     ends = starts[1:] + [total]
     return [
         Chapter(section.title, _ms(start, rate), _ms(end, rate))
-        for section, start, end in zip(article.sections, starts, ends)
+        for section, start, end in zip(article.sections, starts, ends, strict=True)
     ]
 
 
@@ -144,7 +145,7 @@ def _cues(article: Article, spans: list[tuple[int, int] | None], rate: int) -> l
     """One cue per sentence: pieces of a split sentence are shown together."""
     cues = []
     text, first, last = "", None, None
-    for chunk, span in zip(article.chunks, spans):
+    for chunk, span in zip(article.chunks, spans, strict=True):
         text += chunk.text
         if span is not None:
             first = span[0] if first is None else first
@@ -195,7 +196,9 @@ def _limit_peaks(samples: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
         return samples
     window = max(3, int(rate * 0.005))
     peak_hold = maximum_filter1d(np.abs(samples), size=2 * window + 1)
-    gain = np.minimum(np.float32(1.0), np.float32(ceiling) / np.maximum(peak_hold, np.float32(1e-9)))
+    gain = np.minimum(
+        np.float32(1.0), np.float32(ceiling) / np.maximum(peak_hold, np.float32(1e-9))
+    )
     smooth = uniform_filter1d(gain, size=window // 2 * 2 + 1)
     return (samples * smooth).astype(np.float32)
 
@@ -215,8 +218,12 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path) -> None:
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
     try:
-        segment.export(str(path), format="mp3", bitrate=MP3_BITRATE,
-                       parameters=["-write_xing", "1", "-id3v2_version", "0"])
+        segment.export(
+            str(path),
+            format="mp3",
+            bitrate=MP3_BITRATE,
+            parameters=["-write_xing", "1", "-id3v2_version", "0"],
+        )
     except OSError as exc:
         raise OutputError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
     except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's output

@@ -28,8 +28,23 @@ def ffmpeg_exe() -> str:
 def decode_to_samples(encoded: bytes, sample_rate_hz: int) -> np.ndarray:
     """Decode any audio ffmpeg reads (MP3 from edge, …) to int16 mono at ``sample_rate_hz``."""
     result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
-         "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"],
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            "pipe:0",
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate_hz),
+            "pipe:1",
+        ],
         input=encoded,
         capture_output=True,
         check=False,

@@ -66,7 +66,11 @@ def default_output(source: str) -> Path:
     """``article.md`` → ``article.mp3`` beside it; ``article.txt`` would have its
     transcript overwrite the input, so it becomes ``article.briefing.mp3``."""
     if source == "-" or ingest.is_url(source):
-        name = "briefing" if source == "-" else (Path(source.split("?")[0].rstrip("/")).stem or "briefing")
+        name = (
+            "briefing"
+            if source == "-"
+            else (Path(source.split("?")[0].rstrip("/")).stem or "briefing")
+        )
         return Path.cwd() / f"{name}.mp3"
     path = Path(source)
     output = path.with_suffix(".mp3")
@@ -94,24 +98,39 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     article = shape(document, backend.max_chunk_chars)
     labels = _chunk_labels(article)
     speeches = synth.synthesize(
-        article.chunks, backend, selection.settings, jobs=config.jobs,
+        article.chunks,
+        backend,
+        selection.settings,
+        jobs=config.jobs,
         cache=ChunkCache(config.cache_dir) if config.cache_dir else ChunkCache(),
-        progress=progress, labels=labels,
+        progress=progress,
+        labels=labels,
     )
     progress.start("Assembling", 4)
     programme = assemble.stitch(article, speeches)
     progress.advance()
     audio = assemble.normalize_loudness(programme.samples, programme.sample_rate_hz)
     progress.advance()
-    briefing = Briefing(article, programme.duration_ms, programme.chapters, programme.cues,
-                        backend.name, selection.settings.voice)
+    briefing = Briefing(
+        article,
+        programme.duration_ms,
+        programme.chapters,
+        programme.cues,
+        backend.name,
+        selection.settings.voice,
+    )
     text = sidecars.transcript(article)
     with _staged(paths) as staged:
         assemble.encode_mp3(audio, programme.sample_rate_hz, staged["audio"])
         progress.advance()
-        tags.write_tags(staged["audio"], article, briefing.chapters, text,
-                        comment=f"Read by {backend.name} ({selection.settings.voice})",
-                        cover=config.cover)
+        tags.write_tags(
+            staged["audio"],
+            article,
+            briefing.chapters,
+            text,
+            comment=f"Read by {backend.name} ({selection.settings.voice})",
+            cover=config.cover,
+        )
         _write_text(staged["transcript"], text)
         _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
         _write_text(staged["srt"], sidecars.srt(briefing.cues))
@@ -168,9 +187,13 @@ def _staged(paths: dict[str, Path]) -> Iterator[dict[str, Path]]:
             os.replace(temp, paths[role])
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise OutputError(f"the disk is full while writing to {paths['audio'].parent}; "
-                              "free some space and run again") from exc
-        raise OutputError(f"cannot write to {paths['audio'].parent}: {exc.strerror or exc}") from exc
+            raise OutputError(
+                f"the disk is full while writing to {paths['audio'].parent}; "
+                "free some space and run again"
+            ) from exc
+        raise OutputError(
+            f"cannot write to {paths['audio'].parent}: {exc.strerror or exc}"
+        ) from exc
     finally:
         for temp in staged.values():
             with contextlib.suppress(FileNotFoundError):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from briefing.backends.base import Backend, VoiceSettings, backend_names, get_backend
 from briefing.errors import BackendUnavailable, BriefingError
@@ -73,8 +74,13 @@ class Selection:
     reason: str  # why this backend, for the user
 
 
-def select(backend: str = "auto", voice: str | None = None, rate: str | None = None,
-           pitch: str | None = None, volume: str | None = None) -> Selection:
+def select(
+    backend: str = "auto",
+    voice: str | None = None,
+    rate: str | None = None,
+    pitch: str | None = None,
+    volume: str | None = None,
+) -> Selection:
     """Resolve ``--backend``/``--voice``/prosody options into a backend and settings."""
     preset = load_presets().get(voice) if voice else None
     if preset and backend not in ("auto", preset.backend):
@@ -88,13 +94,22 @@ def select(backend: str = "auto", voice: str | None = None, rate: str | None = N
     elif backend in backend_names():
         chosen, reason = _require(backend), "asked for"
     else:
-        raise BriefingError(f"unknown backend {backend!r}; choose auto, {', '.join(backend_names())}")
+        raise BriefingError(
+            f"unknown backend {backend!r}; choose auto, {', '.join(backend_names())}"
+        )
     settings = VoiceSettings(
         voice=preset.voice if preset else (voice or chosen.default_voice),
-        rate_pct=parse_offset(rate, "%") if rate is not None else (preset.rate_pct if preset else 0),
-        pitch_hz=parse_offset(pitch, "Hz") if pitch is not None else (preset.pitch_hz if preset else 0),
-        volume_pct=(parse_offset(volume, "%") if volume is not None
-                    else (preset.volume_pct if preset else 0)),
+        rate_pct=parse_offset(rate, "%")
+        if rate is not None
+        else (preset.rate_pct if preset else 0),
+        pitch_hz=parse_offset(pitch, "Hz")
+        if pitch is not None
+        else (preset.pitch_hz if preset else 0),
+        volume_pct=(
+            parse_offset(volume, "%")
+            if volume is not None
+            else (preset.volume_pct if preset else 0)
+        ),
     )
     return Selection(chosen, settings, reason)
 

@@ -54,18 +54,24 @@ def _timestamp(ms: int, separator: str) -> str:
 def webvtt(cues: list[Cue]) -> str:
     lines = ["WEBVTT", ""]
     for number, cue in enumerate(cues, 1):
-        lines += [str(number),
-                  f"{_timestamp(cue.start_ms, '.')} --> {_timestamp(cue.end_ms, '.')}",
-                  _one_line(cue.text), ""]
+        lines += [
+            str(number),
+            f"{_timestamp(cue.start_ms, '.')} --> {_timestamp(cue.end_ms, '.')}",
+            _one_line(cue.text),
+            "",
+        ]
     return "\n".join(lines)
 
 
 def srt(cues: list[Cue]) -> str:
     lines = []
     for number, cue in enumerate(cues, 1):
-        lines += [str(number),
-                  f"{_timestamp(cue.start_ms, ',')} --> {_timestamp(cue.end_ms, ',')}",
-                  _one_line(cue.text), ""]
+        lines += [
+            str(number),
+            f"{_timestamp(cue.start_ms, ',')} --> {_timestamp(cue.end_ms, ',')}",
+            _one_line(cue.text),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -109,7 +115,8 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
         "voice": briefing.voice,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "chapters": [
-            {"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in briefing.chapters
+            {"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
+            for c in briefing.chapters
         ],
         "files": {role: path.name for role, path in paths.items() if role != "metadata"},
     }

@@ -30,8 +30,22 @@ def write_tags(
     cover: Path | None = None,
 ) -> None:
     from mutagen.id3 import (
-        APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPUB, USLT, WXXX,
-        CTOCFlags, ID3NoHeaderError,
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TCON,
+        TDRC,
+        TIT2,
+        TLAN,
+        TPE1,
+        TPUB,
+        USLT,
+        WXXX,
+        CTOCFlags,
+        ID3NoHeaderError,
     )
 
     try:
@@ -57,22 +71,47 @@ def write_tags(
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="cover", data=data))
 
     chapter_ids = [f"chp{i}" for i in range(len(chapters))]
-    for element_id, chapter in zip(chapter_ids, chapters):
-        tags.add(CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
-                      start_offset=_NO_OFFSET, end_offset=_NO_OFFSET,
-                      sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+    for element_id, chapter in zip(chapter_ids, chapters, strict=True):
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                start_offset=_NO_OFFSET,
+                end_offset=_NO_OFFSET,
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
     top = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
     if len(chapter_ids) <= _CTOC_LIMIT:
-        tags.add(CTOC(element_id="toc", flags=top, child_element_ids=chapter_ids,
-                      sub_frames=[TIT2(encoding=3, text=article.title)]))
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=top,
+                child_element_ids=chapter_ids,
+                sub_frames=[TIT2(encoding=3, text=article.title)],
+            )
+        )
     else:
         groups = [chapter_ids[i : i + _CTOC_LIMIT] for i in range(0, len(chapter_ids), _CTOC_LIMIT)]
         group_ids = [f"toc{i}" for i in range(len(groups))]
-        for group_id, group in zip(group_ids, groups):
-            tags.add(CTOC(element_id=group_id, flags=CTOCFlags.ORDERED, child_element_ids=group,
-                          sub_frames=[TIT2(encoding=3, text=f"{article.title} ({group_id})")]))
-        tags.add(CTOC(element_id="toc", flags=top, child_element_ids=group_ids,
-                      sub_frames=[TIT2(encoding=3, text=article.title)]))
+        for group_id, group in zip(group_ids, groups, strict=True):
+            tags.add(
+                CTOC(
+                    element_id=group_id,
+                    flags=CTOCFlags.ORDERED,
+                    child_element_ids=group,
+                    sub_frames=[TIT2(encoding=3, text=f"{article.title} ({group_id})")],
+                )
+            )
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=top,
+                child_element_ids=group_ids,
+                sub_frames=[TIT2(encoding=3, text=article.title)],
+            )
+        )
     try:
         tags.save(str(path), v2_version=3)
     except OSError as exc:

@@ -17,14 +17,22 @@ def speech_for(text: str, rate: int = RATE_HZ) -> Speech:
 
 def article() -> Article:
     """Two sections: a sentence split in two pieces, then two paragraphs."""
-    first = Section("甲", ["一二三，四五。"], [
-        Chunk("一二三，", "一二三，", Boundary.CLAUSE),
-        Chunk("四五。", "四五。", Boundary.SECTION),
-    ])
-    second = Section("乙", ["六七。", "八。"], [
-        Chunk("六七。", "六七。", Boundary.PARAGRAPH),
-        Chunk("八。", "八。", Boundary.SECTION, paragraph=1),
-    ])
+    first = Section(
+        "甲",
+        ["一二三，四五。"],
+        [
+            Chunk("一二三，", "一二三，", Boundary.CLAUSE),
+            Chunk("四五。", "四五。", Boundary.SECTION),
+        ],
+    )
+    second = Section(
+        "乙",
+        ["六七。", "八。"],
+        [
+            Chunk("六七。", "六七。", Boundary.PARAGRAPH),
+            Chunk("八。", "八。", Boundary.SECTION, paragraph=1),
+        ],
+    )
     return Article("标题", [first, second])
 
 
@@ -38,8 +46,12 @@ def test_pauses_follow_structure_and_chapters_tile_the_programme():
         ("甲", 0, second_start),
         ("乙", second_start, total),
     ]
-    assert PAUSE_MS[Boundary.CLAUSE] < PAUSE_MS[Boundary.SENTENCE] < PAUSE_MS[Boundary.PARAGRAPH] \
+    assert (
+        PAUSE_MS[Boundary.CLAUSE]
+        < PAUSE_MS[Boundary.SENTENCE]
+        < PAUSE_MS[Boundary.PARAGRAPH]
         < PAUSE_MS[Boundary.SECTION]
+    )
 
 
 def test_one_cue_per_sentence_spanning_its_pieces():
@@ -49,14 +61,23 @@ def test_one_cue_per_sentence_spanning_its_pieces():
     split_end = LEAD_IN_MS + 400 + PAUSE_MS[Boundary.CLAUSE] + 300
     assert cues[0] == ("一二三，四五。", LEAD_IN_MS, split_end)
     assert [c[0] for c in cues] == ["一二三，四五。", "六七。", "八。"]
-    assert all(a[2] <= b[1] for a, b in zip(cues, cues[1:])), "cues overlap"
+    assert all(a[2] <= b[1] for a, b in zip(cues, cues[1:], strict=False)), "cues overlap"
 
 
 def test_silent_chunk_keeps_its_pause_but_gets_no_cue():
-    art = Article("t", [Section("s", ["好。……"], [
-        Chunk("好。", "好。", Boundary.SENTENCE),
-        Chunk("……", "……", Boundary.SECTION),
-    ])])
+    art = Article(
+        "t",
+        [
+            Section(
+                "s",
+                ["好。……"],
+                [
+                    Chunk("好。", "好。", Boundary.SENTENCE),
+                    Chunk("……", "……", Boundary.SECTION),
+                ],
+            )
+        ],
+    )
     programme = assemble.stitch(art, [speech_for("好。"), None])
     assert [c.text for c in programme.cues] == ["好。"]
     assert programme.duration_ms == LEAD_IN_MS + 200 + PAUSE_MS[Boundary.SENTENCE] + TAIL_MS

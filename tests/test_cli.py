@@ -33,8 +33,10 @@ def private_cache(tmp_path_factory, monkeypatch):
 def seed_briefing(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("seed") / "seed.mp3"
     result = CliRunner().invoke(
-        cli, ["make", str(SEED), "-o", str(out), "--backend", "espeak", "--quiet"],
-        catch_exceptions=False, env={"BRIEFING_CACHE_DIR": str(out.parent / "cache")},
+        cli,
+        ["make", str(SEED), "-o", str(out), "--backend", "espeak", "--quiet"],
+        catch_exceptions=False,
+        env={"BRIEFING_CACHE_DIR": str(out.parent / "cache")},
     )
     assert result.exit_code == 0, result.output
     return out
@@ -42,15 +44,23 @@ def seed_briefing(tmp_path_factory) -> Path:
 
 def test_make_writes_the_mp3_and_every_sidecar(seed_briefing):
     names = {p.name for p in seed_briefing.parent.iterdir() if p.is_file()}
-    assert names == {"seed.mp3", "seed.txt", "seed.vtt", "seed.srt", "seed.chapters.json",
-                     "seed.briefing.json"}
+    assert names == {
+        "seed.mp3",
+        "seed.txt",
+        "seed.vtt",
+        "seed.srt",
+        "seed.chapters.json",
+        "seed.briefing.json",
+    }
 
 
 def test_mp3_decodes_cleanly_to_the_briefing_length(seed_briefing):
     metadata = json.loads(seed_briefing.with_suffix(".briefing.json").read_text())
     decoded = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(seed_briefing), "-f", "s16le", "-ac", "1", "-"],
-        capture_output=True, check=True)
+        capture_output=True,
+        check=True,
+    )
     assert decoded.stderr == b"", decoded.stderr.decode()
     rate = MP3(seed_briefing).info.sample_rate
     decoded_ms = len(decoded.stdout) / 2 / rate * 1000
@@ -65,7 +75,7 @@ def test_chapters_tile_the_audio_exactly(seed_briefing):
     ordered = [chaps[i] for i in toc.child_element_ids]
     duration_ms = json.loads(seed_briefing.with_suffix(".briefing.json").read_text())["duration_ms"]
     assert ordered[0].start_time == 0
-    assert all(a.end_time == b.start_time for a, b in zip(ordered, ordered[1:]))
+    assert all(a.end_time == b.start_time for a, b in zip(ordered, ordered[1:], strict=False))
     assert ordered[-1].end_time == duration_ms
     # mutagen's length counts the encoder's padding frames; within two frames.
     assert abs(MP3(seed_briefing).info.length * 1000 - duration_ms) < 2 * 1152 / 22.05
@@ -101,14 +111,15 @@ def test_sidecars_agree_with_the_chapters(seed_briefing):
     chapters = json.loads(seed_briefing.with_suffix(".chapters.json").read_text())["chapters"]
     chaps = sorted(ID3(seed_briefing).getall("CHAP"), key=lambda c: c.start_time)
     assert [(round(c["startTime"] * 1000), round(c["endTime"] * 1000)) for c in chapters] == [
-        (c.start_time, c.end_time) for c in chaps]
+        (c.start_time, c.end_time) for c in chaps
+    ]
     vtt = seed_briefing.with_suffix(".vtt").read_text(encoding="utf-8")
     srt = seed_briefing.with_suffix(".srt").read_text(encoding="utf-8")
     times = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", vtt)
     spans = [(_ms(t[:4]), _ms(t[4:])) for t in times]
     assert len(spans) == srt.count(" --> ") > 30
     assert all(start < end for start, end in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "cues overlap"
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "cues overlap"
     assert spans[-1][1] <= chaps[-1].end_time
     # Each chapter starts before its first cue: no sentence straddles a chapter start.
     for chap in chaps[1:]:
@@ -122,10 +133,23 @@ def _ms(parts) -> int:
 
 def test_loudness_meets_the_podcast_norm(seed_briefing):
     result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(seed_briefing),
-         "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True,
-        errors="replace")
-    summary = result.stderr[result.stderr.rindex("Summary:"):]
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(seed_briefing),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+    )
+    summary = result.stderr[result.stderr.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
     assert integrated == pytest.approx(-19, abs=1)
@@ -138,7 +162,11 @@ def test_plan_json_shows_metadata_sections_and_spoken_forms():
     plan = json.loads(result.output)
     assert plan["title"] == "【思想周刊·政声】紧扣“关键之年”做好对口支援"
     assert plan["published"] == "2019-04-02T07:14:00"
-    assert (plan["source"], plan["author"], plan["editors"]) == ("中国江苏网", "刘浩春", ["孟涛", "崔欣"])
+    assert (plan["source"], plan["author"], plan["editors"]) == (
+        "中国江苏网",
+        "刘浩春",
+        ["孟涛", "崔欣"],
+    )
     assert len(plan["tags"]) == 10
     assert len(plan["sections"]) == 4
     chunks = [c for s in plan["sections"] for c in s["chunks"]]
@@ -160,8 +188,16 @@ def test_voices_lists_espeak_as_working():
 
 def test_stdin_input_makes_a_briefing(tmp_path):
     out = tmp_path / "stdin.mp3"
-    result = run("make", "-", "-o", str(out), "--backend", "espeak", "-q",
-                 input="测试标题\n\n这是第一段，很短。\n".encode())
+    result = run(
+        "make",
+        "-",
+        "-o",
+        str(out),
+        "--backend",
+        "espeak",
+        "-q",
+        input="测试标题\n\n这是第一段，很短。\n".encode(),
+    )
     assert result.exit_code == 0, result.output
     assert out.exists() and out.with_suffix(".vtt").exists()
 
@@ -178,6 +214,7 @@ def test_default_output_never_overwrites_a_txt_input(tmp_path):
 
 # Bad input: one line `Error: …`, exit 1, no traceback, nothing half-written.
 
+
 def assert_user_error(result, pattern: str) -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
@@ -190,13 +227,16 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name, data, pattern", [
-    ("empty.txt", b"", "is empty"),
-    ("blank.txt", b"  \n\t\n\xe3\x80\x80\n", "white space|empty"),
-    ("binary.txt", bytes(range(256)) * 8, "binary"),
-    ("latin1.txt", "Café crème brûlée ÿ".encode("latin-1") * 3, "encoding|no article text"),
-    ("chrome.txt", "听新闻\n下一篇\n".encode(), "no article text"),
-])
+@pytest.mark.parametrize(
+    "name, data, pattern",
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"  \n\t\n\xe3\x80\x80\n", "white space|empty"),
+        ("binary.txt", bytes(range(256)) * 8, "binary"),
+        ("latin1.txt", "Café crème brûlée ÿ".encode("latin-1") * 3, "encoding|no article text"),
+        ("chrome.txt", "听新闻\n下一篇\n".encode(), "no article text"),
+    ],
+)
 def test_bad_input_files_get_one_line_errors(tmp_path, name, data, pattern):
     out = tmp_path / "out.mp3"
     result = run("make", str(write(tmp_path / name, data)), "-o", str(out), "--backend", "espeak")
@@ -205,11 +245,15 @@ def test_bad_input_files_get_one_line_errors(tmp_path, name, data, pattern):
 
 
 def test_missing_file(tmp_path):
-    assert_user_error(run("make", str(tmp_path / "nope.txt"), "--backend", "espeak"), "no such file")
+    assert_user_error(
+        run("make", str(tmp_path / "nope.txt"), "--backend", "espeak"), "no such file"
+    )
 
 
 def test_missing_or_unwritable_output_folder(tmp_path):
-    assert_user_error(run("make", str(SEED), "-o", str(tmp_path / "no" / "x.mp3")), "does not exist")
+    assert_user_error(
+        run("make", str(SEED), "-o", str(tmp_path / "no" / "x.mp3")), "does not exist"
+    )
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
@@ -225,14 +269,26 @@ def test_missing_or_unwritable_output_folder(tmp_path):
 
 def test_existing_output_is_kept_unless_forced(tmp_path):
     out = write(tmp_path / "old.mp3", b"precious")
-    assert_user_error(run("make", str(SEED), "-o", str(out), "--backend", "espeak"), "already exist")
+    assert_user_error(
+        run("make", str(SEED), "-o", str(out), "--backend", "espeak"), "already exist"
+    )
     assert out.read_bytes() == b"precious"
 
 
 def test_a_failed_run_leaves_existing_outputs_intact_and_no_temp_files(tmp_path):
     out = write(tmp_path / "old.mp3", b"precious")
-    result = run("make", str(SEED), "-o", str(out), "--backend", "espeak", "--voice", "zz-none",
-                 "--force", "-q")
+    result = run(
+        "make",
+        str(SEED),
+        "-o",
+        str(out),
+        "--backend",
+        "espeak",
+        "--voice",
+        "zz-none",
+        "--force",
+        "-q",
+    )
     assert_user_error(result, "no voice 'zz-none'")
     assert out.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.mp3"]

@@ -9,23 +9,37 @@ from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue, S
 
 def briefing() -> Briefing:
     sections = [
-        Section("开篇", ["标题", "第一段。"], [
-            Chunk("标题", boundary=Boundary.PARAGRAPH),
-            Chunk("第一段，", boundary=Boundary.CLAUSE, paragraph=1),
-            Chunk("还有。", boundary=Boundary.SECTION, paragraph=1),
-        ]),
+        Section(
+            "开篇",
+            ["标题", "第一段。"],
+            [
+                Chunk("标题", boundary=Boundary.PARAGRAPH),
+                Chunk("第一段，", boundary=Boundary.CLAUSE, paragraph=1),
+                Chunk("还有。", boundary=Boundary.SECTION, paragraph=1),
+            ],
+        ),
         Section("二", ["第二段。"], [Chunk("第二段。", boundary=Boundary.SECTION)]),
     ]
-    return Briefing(Article("标题", sections), 3_723_456,
-                    [Chapter("开篇", 0, 1_500), Chapter("二", 1_500, 3_723_456)],
-                    [Cue(300, 1_200, "标题"), Cue(1_800, 3_723_000, "第二段。 -->")], "espeak", "cmn")
+    return Briefing(
+        Article("标题", sections),
+        3_723_456,
+        [Chapter("开篇", 0, 1_500), Chapter("二", 1_500, 3_723_456)],
+        [Cue(300, 1_200, "标题"), Cue(1_800, 3_723_000, "第二段。 -->")],
+        "espeak",
+        "cmn",
+    )
 
 
 def test_paths_are_named_after_the_mp3():
     paths = sidecars.sidecar_paths(Path("/x/news.mp3"))
     assert {k: p.name for k, p in paths.items()} == {
-        "audio": "news.mp3", "transcript": "news.txt", "vtt": "news.vtt", "srt": "news.srt",
-        "chapters": "news.chapters.json", "metadata": "news.briefing.json"}
+        "audio": "news.mp3",
+        "transcript": "news.txt",
+        "vtt": "news.vtt",
+        "srt": "news.srt",
+        "chapters": "news.chapters.json",
+        "metadata": "news.briefing.json",
+    }
 
 
 def test_transcript_has_sections_and_paragraphs_as_written():
@@ -40,7 +54,9 @@ def test_webvtt_and_srt_timestamps():
     assert "01:02:03.000" in vtt
     assert "第二段。 →" in vtt, "a cue text must not contain the timing arrow"
     srt = sidecars.srt(b.cues)
-    assert srt.startswith("1\n00:00:00,300 --> 00:00:01,200\n标题\n\n2\n00:00:01,800 --> 01:02:03,000")
+    assert srt.startswith(
+        "1\n00:00:00,300 --> 00:00:01,200\n标题\n\n2\n00:00:01,800 --> 01:02:03,000"
+    )
 
 
 def test_chapters_json_is_podcasting_2_0():

@@ -31,7 +31,9 @@ def test_unspeakable_chunks_are_never_sent(tmp_path):
 
 def test_identical_texts_are_synthesised_once(tmp_path):
     backend = ToneBackend()
-    synthesize(chunks("不获全胜", "决不收兵", "不获全胜"), backend, SETTINGS, cache=ChunkCache(tmp_path))
+    synthesize(
+        chunks("不获全胜", "决不收兵", "不获全胜"), backend, SETTINGS, cache=ChunkCache(tmp_path)
+    )
     assert backend.requests == ["不获全胜", "决不收兵"]
 
 

@@ -22,9 +22,14 @@ def mp3(tmp_path):
 
 
 def article() -> Article:
-    return Article("【政声】标题", [Section("一", ["正文"])], source="中国江苏网",
-                   published=datetime(2019, 4, 2, 7, 14), author="刘浩春",
-                   url="https://example.org/a")
+    return Article(
+        "【政声】标题",
+        [Section("一", ["正文"])],
+        source="中国江苏网",
+        published=datetime(2019, 4, 2, 7, 14),
+        author="刘浩春",
+        url="https://example.org/a",
+    )
 
 
 def chapters(count: int, length_ms: int = 10) -> list[Chapter]:
@@ -51,9 +56,15 @@ def test_chapters_are_a_top_level_ordered_ctoc_of_titled_chaps(mp3):
     assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
     chaps = {chap.element_id: chap for chap in id3.getall("CHAP")}
     assert [chaps[i].sub_frames["TIT2"].text[0] for i in toc.child_element_ids] == [
-        "第0章", "第1章", "第2章"]
+        "第0章",
+        "第1章",
+        "第2章",
+    ]
     assert [(chaps[i].start_time, chaps[i].end_time) for i in toc.child_element_ids] == [
-        (0, 500), (500, 1000), (1000, 1500)]
+        (0, 500),
+        (500, 1000),
+        (1000, 1500),
+    ]
 
 
 def test_more_than_255_chapters_nest_under_child_tocs(mp3):

@@ -34,7 +34,9 @@ class ToneBackend:
     def voices(self) -> list[Voice]:
         return [Voice("tone", "a4", "440 Hz")]
 
-    def synthesize(self, requests: Sequence[SpeechRequest], jobs: int) -> Iterator[tuple[int, Speech]]:
+    def synthesize(
+        self, requests: Sequence[SpeechRequest], jobs: int
+    ) -> Iterator[tuple[int, Speech]]:
         from briefing.errors import SynthesisError
 
         for request in requests:

@@ -9,8 +9,8 @@ from briefing.backends.base import (
     Voice,
     VoiceSettings,
     WordTiming,
-    get_backend,
     backend_names,
+    get_backend,
 )
 
 __all__ = [

@@ -116,7 +116,9 @@ class Backend(Protocol):
     def voices(self) -> list[Voice]:
         """The voices this backend offers (installed or not)."""
 
-    def synthesize(self, requests: Sequence[SpeechRequest], jobs: int) -> Iterator[tuple[int, Speech]]:
+    def synthesize(
+        self, requests: Sequence[SpeechRequest], jobs: int
+    ) -> Iterator[tuple[int, Speech]]:
         """Yield ``(request.index, speech)`` for every request as each finishes.
 
         At most ``jobs`` requests are in flight at once. Raises

@@ -70,10 +70,22 @@ class EspeakBackend:
 
     def voices(self) -> list[Voice]:
         return [
-            Voice("espeak", "cmn", "espeak-ng Mandarin", "zh-CN", "male",
-                  "formant synthesis: robotic but instant, fully offline"),
-            Voice("espeak", "yue", "espeak-ng Cantonese", "zh-HK", "male",
-                  "formant synthesis, Cantonese"),
+            Voice(
+                "espeak",
+                "cmn",
+                "espeak-ng Mandarin",
+                "zh-CN",
+                "male",
+                "formant synthesis: robotic but instant, fully offline",
+            ),
+            Voice(
+                "espeak",
+                "yue",
+                "espeak-ng Cantonese",
+                "zh-HK",
+                "male",
+                "formant synthesis, Cantonese",
+            ),
         ]
 
     def synthesize(
@@ -100,8 +112,14 @@ class EspeakBackend:
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.POINTER(ctypes.c_uint),
+            ctypes.c_void_p,
         ]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
@@ -139,7 +157,9 @@ class EspeakBackend:
         encoded = request.text.encode("utf-8") + b"\0"
         status = lib.espeak_Synth(encoded, len(encoded), 0, 0, 0, _CHARS_UTF8, None, None)
         if status != 0:
-            raise SynthesisError(f"espeak-ng failed on {request.label or request.text[:20]} (status {status})")
+            raise SynthesisError(
+                f"espeak-ng failed on {request.label or request.text[:20]} (status {status})"
+            )
         samples = np.frombuffer(b"".join(self._pcm), dtype="<i2").astype(np.int16)
         return Speech(samples, self._sample_rate_hz, self._word_timings(request.text, len(samples)))
 

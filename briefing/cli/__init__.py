@@ -8,7 +8,6 @@ single ``Error: …`` line and exit status 1; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
@@ -60,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

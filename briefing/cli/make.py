@@ -14,8 +14,13 @@ from briefing.cli.progressbar import TerminalProgress
 def voice_options(command):  # type: ignore[no-untyped-def]
     """--backend/--voice/--rate/--pitch/--volume, shared by commands that speak."""
     options = [
-        click.option("--backend", type=click.Choice(["auto", *backend_names()]), default="auto",
-                     show_default=True, help="TTS engine; auto picks the best that works here."),
+        click.option(
+            "--backend",
+            type=click.Choice(["auto", *backend_names()]),
+            default="auto",
+            show_default=True,
+            help="TTS engine; auto picks the best that works here.",
+        ),
         click.option("--voice", help="A preset from `briefing voices` or a backend voice id."),
         click.option("--rate", help="Speaking rate offset, e.g. +10% or -5%."),
         click.option("--pitch", help="Pitch offset, e.g. +5Hz (edge only)."),
@@ -28,29 +33,63 @@ def voice_options(command):  # type: ignore[no-untyped-def]
 
 @click.command()
 @click.argument("source", metavar="INPUT")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The MP3 to write; sidecars go beside it. Default: named after INPUT.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The MP3 to write; sidecars go beside it. Default: named after INPUT.",
+)
 @voice_options
-@click.option("-j", "--jobs", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Chunks synthesised at once.")
-@click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Cover art (JPEG or PNG) embedded in the MP3.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Chunks synthesised at once.",
+)
+@click.option(
+    "--cover",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Cover art (JPEG or PNG) embedded in the MP3.",
+)
 @click.option("-f", "--force", is_flag=True, help="Replace existing output files.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def make(source: str, output: Path | None, backend: str, voice: str | None, rate: str | None,
-         pitch: str | None, volume: str | None, jobs: int, cover: Path | None, force: bool,
-         quiet: bool) -> None:
+def make(
+    source: str,
+    output: Path | None,
+    backend: str,
+    voice: str | None,
+    rate: str | None,
+    pitch: str | None,
+    volume: str | None,
+    jobs: int,
+    cover: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
     chapters (.chapters.json) and metadata (.briefing.json) beside it."""
-    config = pipeline.MakeConfig(source=source, output=output, backend=backend, voice=voice,
-                                 rate=rate, pitch=pitch, volume=volume, jobs=jobs, cover=cover,
-                                 force=force)
+    config = pipeline.MakeConfig(
+        source=source,
+        output=output,
+        backend=backend,
+        voice=voice,
+        rate=rate,
+        pitch=pitch,
+        volume=volume,
+        jobs=jobs,
+        cover=cover,
+        force=force,
+    )
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
         minutes, seconds = divmod(briefing.duration_ms // 1000, 60)
-        click.echo(f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, "
-                   f"{len(briefing.chapters)} chapters)", err=True)
+        click.echo(
+            f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, {len(briefing.chapters)} chapters)",
+            err=True,
+        )
 
 
 def register(cli: click.Group) -> None:

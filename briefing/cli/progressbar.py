@@ -21,8 +21,9 @@ class TerminalProgress:
     def start(self, stage: str, total: int) -> None:
         self.finish()
         if self.enabled:
-            self._bar = click.progressbar(length=total, label=stage, file=sys.stderr,
-                                          show_eta=True, show_percent=True)
+            self._bar = click.progressbar(
+                length=total, label=stage, file=sys.stderr, show_eta=True, show_percent=True
+            )
             self._bar.render_progress()
 
     def advance(self, steps: int = 1) -> None:

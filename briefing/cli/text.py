@@ -23,8 +23,12 @@ def article_json(article: Article) -> dict:
         "editors": article.editors,
         "tags": article.tags,
         "sections": [
-            {"title": section.title,
-             "chunks": [{"text": chunk.text, "spoken": chunk.spoken} for chunk in section.chunks]}
+            {
+                "title": section.title,
+                "chunks": [
+                    {"text": chunk.text, "spoken": chunk.spoken} for chunk in section.chunks
+                ],
+            }
             for section in article.sections
         ],
     }
@@ -33,8 +37,13 @@ def article_json(article: Article) -> dict:
 @click.command()
 @click.argument("source", metavar="INPUT")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-@click.option("--backend", type=click.Choice(["auto", *backend_names()]), default="espeak",
-              show_default=True, help="Whose chunk length limit to plan for.")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", *backend_names()]),
+    default="espeak",
+    show_default=True,
+    help="Whose chunk length limit to plan for.",
+)
 def plan(source: str, as_json: bool, backend: str) -> None:
     """Show the cleaned article: metadata, chapters and every chunk as written and as spoken."""
     article = pipeline.plan(source, backend)
@@ -42,9 +51,13 @@ def plan(source: str, as_json: bool, backend: str) -> None:
         click.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
         return
     click.echo(article.title)
-    for label, value in (("source", article.source), ("published", article.published),
-                         ("author", article.author), ("editors", " ".join(article.editors)),
-                         ("tags", " ".join(article.tags))):
+    for label, value in (
+        ("source", article.source),
+        ("published", article.published),
+        ("author", article.author),
+        ("editors", " ".join(article.editors)),
+        ("tags", " ".join(article.tags)),
+    ):
         if value:
             click.echo(f"  {label}: {value}")
     for number, section in enumerate(article.sections, 1):

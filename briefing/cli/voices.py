@@ -28,12 +28,15 @@ def voices(ctx: click.Context) -> None:
         status = "works now" if problem is None else f"unavailable: {problem}"
         click.echo(f"{name} ({status})")
         for voice in listed:
-            preset_names = [p.name for p in presets.values()
-                            if p.backend == name and p.voice == voice.id]
+            preset_names = [
+                p.name for p in presets.values() if p.backend == name and p.voice == voice.id
+            ]
             extra = f"  preset: {', '.join(preset_names)}" if preset_names else ""
             note = f"  [{voice.license}]" if voice.license else ""
-            click.echo(f"  {voice.id:<28} {voice.language:<6} {voice.gender:<7} "
-                       f"{voice.description}{note}{extra}")
+            click.echo(
+                f"  {voice.id:<28} {voice.language:<6} {voice.gender:<7} "
+                f"{voice.description}{note}{extra}"
+            )
         click.echo()
 
 
