@@ -49,7 +49,8 @@ TICKS_PER_MS = 10_000
 PATH = "/consumer/speech/synthesize/readaloud/edge/v1"
 
 REFUSALS = ("403", "429", "503")
-FAULTS = REFUSALS + ("drop", "abort", "stall", "stall-first", "no-audio")
+# "ok" behaves: ``fail_next("ok")`` lets one connection through before later faults.
+FAULTS = REFUSALS + ("drop", "abort", "stall", "stall-first", "no-audio", "ok")
 
 
 # A slice of the service's voice list, in its shape (edge_tts.typing.Voice).

@@ -1,0 +1,240 @@
+"""``briefing make --backend edge`` end to end, against the loopback fake service."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from edge_server import wait_until
+
+from briefing.backends.edge import BACKEND
+from briefing.cache import ChunkCache
+from briefing.cli import cli
+from briefing.ffmpeg import ffmpeg_exe
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = """江苏对口支援新进展
+
+今年是全面建成小康社会的关键之年。江苏扎实开展对口支援工作！
+
+提高政治站位，增强使命感。确保受援地与全国一起脱贫致富。
+
+坚持目标不变，把任务完成好。
+"""
+SENTENCES = 6  # the title and five sentences: one chunk each
+
+
+@pytest.fixture
+def article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    # Quick retries: the behaviour is the same, the tests just do not wait.
+    monkeypatch.setattr(BACKEND, "backoff_s", 0.01)
+    monkeypatch.setattr(BACKEND, "stall_timeout_s", 1.0)
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def make(article: Path, *extra: str):
+    out = article.parent / "out" / "briefing.mp3"
+    return CliRunner().invoke(
+        cli,
+        ["make", str(article), "-o", str(out), "--backend", "edge", "-q", *extra],
+        catch_exceptions=False,
+    )
+
+
+def _cues(vtt: str) -> list[tuple[int, int, str]]:
+    def ms(stamp: str) -> int:
+        hours, minutes, seconds = stamp.split(":")
+        return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
+
+    found = re.findall(r"([\d:.]+) --> ([\d:.]+)\n(.+)", vtt)
+    return [(ms(start), ms(end), text) for start, end, text in found]
+
+
+def _decode(mp3: Path) -> np.ndarray:
+    pcm = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(mp3),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            "24000",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+
+
+def _rms(samples: np.ndarray, start_ms: float, end_ms: float) -> float:
+    window = samples[max(0, int(start_ms * 24)) : int(end_ms * 24)]
+    return float(np.sqrt(np.mean(window**2))) if len(window) else 0.0
+
+
+def test_make_with_edge_writes_every_file(edge_server, article: Path) -> None:
+    result = make(article)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (article.parent / "out").iterdir())
+    assert names == [
+        "briefing.briefing.json",
+        "briefing.chapters.json",
+        "briefing.mp3",
+        "briefing.srt",
+        "briefing.txt",
+        "briefing.vtt",
+    ]
+    assert len(edge_server.requests) == SENTENCES
+    assert {r.voice for r in edge_server.requests} == {
+        "Microsoft Server Speech Text to Speech Voice (zh-CN, XiaoxiaoNeural)"
+    }
+
+
+def test_a_preset_voice_and_rate_reach_the_service(edge_server, article: Path) -> None:
+    assert make(article, "--voice", "yunyang", "--rate", "+20%").exit_code == 0
+    assert {(r.voice, r.rate) for r in edge_server.requests} == {
+        ("Microsoft Server Speech Text to Speech Voice (zh-CN, YunyangNeural)", "+20%")
+    }
+
+
+def test_cues_line_up_with_the_audio(edge_server, article: Path) -> None:
+    assert make(article).exit_code == 0
+    out = article.parent / "out"
+    audio = _decode(out / "briefing.mp3")
+    cues = _cues((out / "briefing.vtt").read_text(encoding="utf-8"))
+    assert [text for _, _, text in cues][-2:] == [
+        "确保受援地与全国一起脱贫致富。",
+        "坚持目标不变，把任务完成好。",
+    ]
+    loud = min(_rms(audio, start + 20, end - 20) for start, end, _ in cues)
+    for start, end, text in cues:
+        # The fake voice is silent between sentences and sounds a tone while
+        # speaking: each cue must begin where the sound begins and end where it ends.
+        before, first = _rms(audio, start - 120, start - 30), _rms(audio, start + 30, start + 120)
+        last, after = _rms(audio, end - 120, end - 30), _rms(audio, end + 30, end + 120)
+        assert before < loud / 10 < first, (text, start)
+        assert after < loud / 10 < last, (text, end)
+    assert cues[-1][1] <= len(audio) / 24
+
+
+def test_a_rerun_sends_nothing(edge_server, article: Path) -> None:
+    assert make(article).exit_code == 0
+    first_vtt = (article.parent / "out" / "briefing.vtt").read_text(encoding="utf-8")
+    edge_server.reset_counts()
+    assert make(article, "--force").exit_code == 0
+    assert edge_server.requests == []
+    assert (article.parent / "out" / "briefing.vtt").read_text(encoding="utf-8") == first_vtt
+
+
+def test_editing_one_paragraph_resends_only_that_paragraph(edge_server, article: Path) -> None:
+    assert make(article).exit_code == 0
+    edited = ARTICLE.replace(
+        "提高政治站位，增强使命感。确保受援地与全国一起脱贫致富。",
+        "提高站位，增强责任感。确保各地一起致富。",
+    )
+    article.write_text(edited, encoding="utf-8")
+    edge_server.reset_counts()
+    assert make(article, "--force").exit_code == 0
+    assert sorted(r.text for r in edge_server.requests) == sorted(
+        ["提高站位，增强责任感。", "确保各地一起致富。"]
+    )
+
+
+def test_a_refusal_is_one_error_line_and_writes_nothing(edge_server, article: Path) -> None:
+    edge_server.fail_always("403")
+    result = make(article)
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and "HTTP 403" in line
+    assert list((article.parent / "out").iterdir()) == []
+
+
+def test_a_refusal_mid_run_leaves_the_old_briefing_untouched_and_resumes(
+    edge_server, article: Path
+) -> None:
+    out = article.parent / "out"
+    (out / "briefing.mp3").write_bytes(b"the old briefing")
+    edge_server.fail_next("ok", 1 + 2)  # the availability probe and two chunks get through
+    edge_server.fail_always("403")
+    result = make(article, "--force", "--jobs", "1")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"Error: edge failed on section 1, chunk 3 .*HTTP 403.*\n", result.output)
+    assert sorted(p.name for p in out.iterdir()) == ["briefing.mp3"]  # no temp files either
+    assert (out / "briefing.mp3").read_bytes() == b"the old briefing"
+    assert ChunkCache().stats()[0] == 2
+
+    edge_server.fail_always(None)
+    edge_server.reset_counts()
+    assert make(article, "--force").exit_code == 0
+    assert len(edge_server.requests) == SENTENCES - 2
+    assert (out / "briefing.mp3").read_bytes()[:3] == b"ID3"
+
+
+def test_retries_are_invisible_to_the_user(edge_server, article: Path) -> None:
+    for fault in ("drop", "503", "429", "abort", "no-audio"):
+        edge_server.fail_next(fault)
+    result = make(article, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    assert len(edge_server.served) == SENTENCES
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_killed_run_resumes_where_it_stopped(
+    edge_server, article: Path, signal_number: int
+) -> None:
+    edge_server.speed = 3.0  # each sentence streams for about a second
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    command = [
+        sys.executable,
+        "-c",
+        "from briefing.cli import main; main()",
+        "make",
+        str(article),
+        "-o",
+        str(article.parent / "out" / "b.mp3"),
+        "--backend",
+        "edge",
+        "--jobs",
+        "1",
+        "-q",
+    ]
+    run = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        # Killed once two chunks are in the cache and the third is on its way.
+        assert wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30)
+        run.send_signal(signal_number)
+        _, stderr = run.communicate(timeout=10)
+    finally:
+        run.kill()
+    if signal_number == signal.SIGINT:
+        assert run.returncode == 130
+        assert "Interrupted; finished chunks are cached" in stderr
+    else:
+        assert run.returncode == -signal.SIGTERM
+    assert not (article.parent / "out" / "b.mp3").exists()
+    finished = ChunkCache().stats()[0]
+    assert 2 <= finished < SENTENCES
+
+    edge_server.reset_counts()
+    edge_server.speed = 0
+    assert make(article).exit_code == 0
+    assert len(edge_server.requests) == SENTENCES - finished
