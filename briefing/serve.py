@@ -19,7 +19,7 @@ import shutil
 from functools import partial
 from http import HTTPStatus
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from briefing.errors import OutputError
 
@@ -117,7 +117,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             handle.close()
             raise
 
-    def copyfile(self, source, outputfile) -> None:  # noqa: ANN001 (typeshed types it loosely)
+    def copyfile(self, source: Any, outputfile: Any) -> None:
         if self._range is None:
             shutil.copyfileobj(source, outputfile, _COPY_CHUNK)
             return

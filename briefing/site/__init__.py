@@ -9,7 +9,9 @@ absolute URLs under the channel's base URL.
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
+from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
@@ -21,7 +23,7 @@ ASSETS = ("player.css", "player.js", "embed.js")
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
-def build_site(channel: Channel, episodes: list[Episode], folder) -> list[str]:  # noqa: ANN001
+def build_site(channel: Channel, episodes: list[Episode], folder: Path) -> list[str]:
     """Write index, episode pages and assets into ``folder``; return the names written."""
     from briefing.publish import write_atomic
 
@@ -106,5 +108,5 @@ def spoken_duration(ms: int) -> str:
     return "".join(parts)
 
 
-def date_zh(value) -> str:  # noqa: ANN001
+def date_zh(value: datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
