@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import string
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -40,19 +41,141 @@ def read_digits(digits: str) -> str:
     return "".join(_DIGITS[int(d)] for d in digits)
 
 
+def read_integer(value: int) -> str:
+    """A whole number as a cardinal: 2345678 → 二百三十四万五千六百七十八."""
+    if value < 0:
+        return "负" + read_integer(-value)
+    if value == 0:
+        return "零"
+    groups = []
+    while value:
+        value, group = divmod(value, 10_000)
+        groups.append(group)
+    spoken, gap = "", False
+    for power in range(len(groups) - 1, -1, -1):
+        group = groups[power]
+        if group == 0:
+            gap = bool(spoken)
+            continue
+        if spoken and (gap or group < 1000):
+            spoken += "零"
+        # 两万, 两亿: a lone 2 before a large unit is 两, as anchors say it.
+        head = "两" if group == 2 and power else _read_group(group)
+        spoken += head + _GROUP_UNITS[power]
+        gap = False
+    return spoken[1:] if spoken.startswith("一十") else spoken
+
+
+_GROUP_UNITS = ("", "万", "亿", "万亿")
+
+
+def _read_group(group: int) -> str:
+    """0 < group < 10000, with 零 for gaps inside it (1005 → 一千零五)."""
+    spoken, gap = "", False
+    for digit, unit in zip(f"{group:04d}", ("千", "百", "十", ""), strict=True):
+        if digit == "0":
+            gap = bool(spoken)
+            continue
+        if gap:
+            spoken += "零"
+        spoken += ("两" if digit == "2" and unit == "千" else _DIGITS[int(digit)]) + unit
+        gap = False
+    return spoken
+
+
 # Each rule rewrites a pattern WeTextProcessing misreads into text it reads
-# right (or into Han characters directly). Order matters: dates before decimals.
+# right (or into Han characters directly). Order matters: symbols and ranges
+# first, then dates, then the number shapes that would otherwise look like
+# dates or times to the grammar.
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ％",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%",
+)
+_FULL_WIDTH_BETWEEN_DIGITS = re.compile(r"(?<=\d)([．：／])(?=\d)")
+_HAN_TENS = re.compile(r"([廿卅])(?=[一二三四五六七八九日号號歲岁年分秒時时])")
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?(?![\d,])")
+_CURRENCY = re.compile(r"(HK\$|US\$|[¥￥$€£])\s*(\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
+_CURRENCY_NAMES = {
+    "¥": "元",
+    "￥": "元",
+    "$": "美元",
+    "US$": "美元",
+    "HK$": "港元",
+    "€": "欧元",
+    "£": "英镑",
+}
+_PER_MILLE = re.compile(r"(?:(?<![\d.%A-Za-z])([-−])\s*)?(\d+(?:\.\d+)?)‰")
+_PERCENT_RANGE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)%?\s*(?:[-–—~～〜]|至|到)\s*(\d+(?:\.\d+)?)%"
+)
 _RANGE = re.compile(r"(\d[\d.,]*%?)\s*[～~〜]\s*(?=[\d-])")
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:1[5-9]|20)\d\d)\s*(?:[～~〜—–-]|至|到)\s*((?:1[5-9]|20)\d\d)年"
+)
+_DAY_RANGE = re.compile(r"(?<=\d)([日号])\s*[-–—~～〜]\s*(?=\d{1,2}(?:[日号]|月\d{1,2}[日号]))")
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(3[01]|[12]\d|0?[1-9])(日|号)")
 _DAY_ONLY = re.compile(r"(?<=至|到|-|–|—)(3[01]|[12]\d|0?[1-9])(日|号)")
-_SCORE = re.compile(r"(比分|以|战胜|击败|负于|比赛结果|最终)\s*(\d{1,3})\s*[:：]\s*(\d{1,3})(?!\d|:)")
-_DECIMAL_UNIT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?=\s*[\u4e00-\u9fffA-Za-z℃])")
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:1[5-9]|20)\d\d)\s*(?:[～~〜—–-]|至|到)\s*((?:1[5-9]|20)\d\d)年")
+_SCORE = re.compile(
+    r"(比分为?|总比分|以|战成|打成|比赛结果|最终|大比分)\s*(\d{1,3})\s*[:：]\s*(\d{1,3})(?![\d:])"
+)
+_SCORE_AFTER = re.compile(
+    r"(?<![\d:])(\d{1,3})\s*[:：]\s*(\d{1,3})(?![\d:])(?=\s*(?:战胜|击败|获胜|取胜|胜出|力克|险胜|"
+    r"负于|落败|告负|不敌|的比分|逆转|赢得|完胜|横扫))"
+)
+_LATIN_HYPHEN_NUMBER = re.compile(r"(?<=[A-Za-z])-(?=\d)")
+_GENERATION = re.compile(r"(?<![\d.第])(\d{2})后(?!\d)")
+# A model or serial number of three or more digits after Latin letters (RTX
+# 4090, CZ3101, K123) or a chip brand is read digit by digit; short ones
+# (iPhone 15, Mate 30, A13) as plain numbers, the way people say them.
+_SERIAL = re.compile(
+    r"(?<![A-Za-z0-9.])((?!TOP|Top|top|No)[A-Za-z]{1,8}|麒麟|骁龙|天玑|锐龙|酷睿)(\s?)(\d{3,})(?![\d.,%])"
+)
+_VERSION = re.compile(r"(?<![\d.])(\d+)\.(\d+)\.(\d+)((?:\.\d+)*)(?![\d.])")
+# Before a word, the grammar takes "12.9英寸" for a month.day and "2929.09点"
+# for a year.month: say the decimal point ourselves. Before %, ℃ and other
+# symbols it reads decimals right.
+_DECIMAL_BEFORE_WORD = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.%℃‰])(?=\s*[\u4e00-\u9fffA-Za-z])")
+_EVENT_YEAR = re.compile(
+    r"(?<![\d.¥$])((?:19|20)\d\d)(?=(?:[春夏秋冬]季|赛季|年度|财年|[\u4e00-\u9fff]{0,6}"
+    r"(?:大会|峰会|论坛|博览会|发布会|奥运会|冬奥会|世界杯|世博会|运动会|春晚|高考|亚运会)))"
+)
+_TIMES = re.compile(r"(?<=\d)\s*×\s*(?=\d)")
+_LIANG = re.compile(
+    r"(?<![\d.,第])2(?![\d.,:])(?=\s*(?:倍|次|项|年(?!级|代)|点钟|点(?!\d)|个|种|位|名|家|座|条|台|辆|"
+    r"架|艘|份|场|轮|批|间|层|所|支|只|头|张|本|件|套|部|句|段|篇|遍|岁|小时|分钟|天|周|星期|"
+    r"公斤|千克|克|公里|千米|吨|斤|公顷|亩|米))"
+)
 _NEGATIVE_PERCENT = re.compile(r"(?<![\d.%A-Za-z])[-−]\s*(\d+(?:\.\d+)?%)")
 
 
+def _fix_characters(text: str) -> str:
+    text = text.translate(_FULL_WIDTH)
+    text = _FULL_WIDTH_BETWEEN_DIGITS.sub(
+        lambda m: {"．": ".", "：": ":", "／": "/"}[m.group(1)], text
+    )
+    # Taiwanese papers write 廿 and 卅 for 二十 and 三十 (卅二歲, 零時卅五分).
+    return _HAN_TENS.sub(lambda m: "二十" if m.group(1) == "廿" else "三十", text)
+
+
+def _fix_symbols(text: str) -> str:
+    text = _THOUSANDS.sub(_read_thousands, text)
+    text = _CURRENCY.sub(
+        lambda m: f"{m.group(2)}{m.group(3) or ''}{_CURRENCY_NAMES[m.group(1)]}", text
+    )
+    text = _PER_MILLE.sub(lambda m: ("负" if m.group(1) else "") + "千分之" + m.group(2), text)
+    return _TIMES.sub("乘", text)
+
+
+def _read_thousands(match: re.Match[str]) -> str:
+    whole = read_integer(int(match.group(1).replace(",", "")))
+    return whole + ("点" + read_digits(match.group(2)) if match.group(2) else "")
+
+
 def _fix_ranges(text: str) -> str:
+    text = _PERCENT_RANGE.sub(r"\1%至\2%", text)
     text = _YEAR_RANGE.sub(r"\1年至\2年", text)
+    text = _DAY_RANGE.sub(r"\1至", text)
     return _RANGE.sub(r"\1至", text)
 
 
@@ -66,12 +189,30 @@ def _fix_month_day(text: str) -> str:
 
 
 def _fix_scores(text: str) -> str:
-    return _SCORE.sub(lambda m: f"{m.group(1)}{m.group(2)}比{m.group(3)}", text)
+    text = _SCORE.sub(lambda m: f"{m.group(1)}{m.group(2)}比{m.group(3)}", text)
+    return _SCORE_AFTER.sub(r"\1比\2", text)
+
+
+def _fix_codes(text: str) -> str:
+    """Names with numbers in them: COVID-19, 95后, RTX 4090, v2.1.3, 2019秋季发布会."""
+    text = _LATIN_HYPHEN_NUMBER.sub(" ", text)
+    text = _GENERATION.sub(lambda m: read_digits(m.group(1)) + "后", text)
+    text = _SERIAL.sub(lambda m: m.group(1) + m.group(2) + read_digits(m.group(3)), text)
+    text = _VERSION.sub(lambda m: "点".join(_read_part(p) for p in m.group(0).split(".")), text)
+    return _EVENT_YEAR.sub(lambda m: read_digits(m.group(1)), text)
+
+
+def _read_part(part: str) -> str:
+    return read_small_integer(int(part)) if len(part) <= 2 and part[0] != "0" else read_digits(part)
 
 
 def _fix_decimals(text: str) -> str:
-    # "12.9英寸" is a month.day to the grammar; "12点9" is read as a decimal.
-    return _DECIMAL_UNIT.sub(lambda m: f"{m.group(1)}点{read_digits(m.group(2))}", text)
+    return _DECIMAL_BEFORE_WORD.sub(lambda m: f"{m.group(1)}点{read_digits(m.group(2))}", text)
+
+
+def _fix_liang(text: str) -> str:
+    # The grammar says 两 before 个/米/元 but 二 before 公斤, 倍, 次, 年, 点钟…
+    return _LIANG.sub("两", text)
 
 
 def _fix_negative_percent(text: str) -> str:
@@ -79,10 +220,14 @@ def _fix_negative_percent(text: str) -> str:
 
 
 _RULES: tuple[Callable[[str], str], ...] = (
+    _fix_characters,
+    _fix_symbols,
     _fix_ranges,
     _fix_month_day,
     _fix_scores,
+    _fix_codes,
     _fix_negative_percent,
+    _fix_liang,
     _fix_decimals,
 )
 
@@ -94,10 +239,62 @@ def apply_rules(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The spoken form of ``text``: every digit and symbol read out in Mandarin."""
+    """The spoken form of ``text``: every digit and symbol read out in Mandarin,
+    Traditional characters converted to Simplified for the voice."""
     if not text.strip():
         return text
-    return _normalizer().normalize(apply_rules(text))
+    text = apply_rules(text)
+    # The grammar costs about 1.5 ms per character however plain the text, so
+    # it only sees windows around digits, wide enough for the words that
+    # decide a reading (第, 零下 before; 年, 个, 平方公里, 摄氏度 after).
+    # Everything else only needs Traditional → Simplified, by the same table.
+    spoken, position = [], 0
+    for start, end in _grammar_windows(text):
+        spoken.append(to_simplified(text[position:start]))
+        spoken.append(_normalizer().normalize(text[start:end]))
+        position = end
+    spoken.append(to_simplified(text[position:]))
+    return "".join(spoken)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_WINDOW_BEFORE, _WINDOW_AFTER = 2, 4
+# Characters a window never cuts between: one token to the grammar.
+_TOKEN_CHARS = frozenset("0123456789.,:/%‰℃°¥￥$€£+×=~～-−·@_#&" + string.ascii_letters)
+
+
+def _grammar_windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for match in _DIGIT_RUN.finditer(text):
+        start = max(0, match.start() - _WINDOW_BEFORE)
+        end = min(len(text), match.end() + _WINDOW_AFTER)
+        while start > 0 and text[start] in _TOKEN_CHARS and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        while end < len(text) and text[end - 1] in _TOKEN_CHARS and text[end] in _TOKEN_CHARS:
+            end += 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to Simplified, one by one, as WeTextProcessing does."""
+    return text.translate(_traditional_table())
+
+
+@functools.cache
+def _traditional_table() -> dict[int, str]:
+    from importlib.resources import files
+
+    table = {}
+    data = files("tn") / "chinese" / "data" / "char" / "traditional_to_simple.tsv"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        traditional, _, simplified = line.partition("\t")
+        if len(traditional) == 1 and simplified:
+            table[ord(traditional)] = simplified
+    return table
 
 
 def normalize_article(article: Article) -> Article:
@@ -113,8 +310,9 @@ def grammar_dir() -> Path:
     Kept apart from the chunk cache so clearing or redirecting that cache does
     not cost a 15-second recompile.
     """
-    import platformdirs
     from importlib.metadata import version
+
+    import platformdirs
 
     override = os.environ.get("BRIEFING_TN_DIR")
     base = Path(override) if override else Path(platformdirs.user_cache_dir("briefing")) / "tn"
@@ -129,8 +327,13 @@ def _normalizer():  # type: ignore[no-untyped-def]
     # grammar load to stderr, which is the user's; keep it to warnings.
     logging.getLogger("wetext").setLevel(logging.WARNING)
 
-    options = dict(remove_erhua=False, remove_interjections=False, full_to_half=False,
-                   traditional_to_simple=True, remove_puncts=False)
+    options = dict(
+        remove_erhua=False,
+        remove_interjections=False,
+        full_to_half=False,
+        traditional_to_simple=True,
+        remove_puncts=False,
+    )
     target = grammar_dir()
     if not (target / "zh_tn_tagger.fst").exists():
         _build_grammar(target, options)
