@@ -27,7 +27,8 @@ import logging
 import os
 import random
 import ssl
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -116,10 +117,10 @@ def _voice_list_url(wss_url: str) -> str | None:
 def _point_edge_tts_at(wss_url: str) -> None:
     # edge_tts.communicate and edge_tts.voices import these names at import
     # time, so rebinding them there is what redirects the client.
-    edge_tts.communicate.WSS_URL = wss_url  # type: ignore[attr-defined]
+    edge_tts.communicate.WSS_URL = wss_url
     voice_list = _voice_list_url(wss_url)
     if voice_list is not None:
-        edge_tts.voices.VOICE_LIST = voice_list  # type: ignore[attr-defined]
+        edge_tts.voices.VOICE_LIST = voice_list
 
 
 def _ssl_context() -> ssl.SSLContext:
@@ -387,7 +388,7 @@ def _translate(exc: BaseException) -> _Retryable | _Fatal:
 
 
 def _retry_after(exc: aiohttp.ClientResponseError) -> float | None:
-    value = (exc.headers or {}).get("Retry-After")
+    value = exc.headers.get("Retry-After") if exc.headers else None
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -420,8 +421,8 @@ def _connection_url(wss_url: str) -> str:
     )
 
 
-def _voice_from_service(item: dict) -> Voice:  # type: ignore[type-arg]
-    tags = item.get("VoiceTag", {})
+def _voice_from_service(item: Mapping[str, Any]) -> Voice:
+    tags = item.get("VoiceTag") or {}
     description = "; ".join(
         ", ".join(tags.get(key, [])) for key in ("VoicePersonalities", "ContentCategories")
     ).strip("; ")
@@ -436,7 +437,7 @@ def _voice_from_service(item: dict) -> Voice:  # type: ignore[type-arg]
     )
 
 
-def _shut_down(loop: asyncio.AbstractEventLoop, tasks: list[asyncio.Task]) -> None:  # type: ignore[type-arg]
+def _shut_down(loop: asyncio.AbstractEventLoop, tasks: Sequence[asyncio.Task[Any]]) -> None:
     """Cancel what is still running and close the loop, without ever waiting long."""
     try:
         unfinished = [task for task in tasks if not task.done()]
