@@ -177,6 +177,7 @@ class EdgeBackend:
         self.stall_timeout_s = stall_timeout_s
         self.connect_timeout_s = connect_timeout_s
         self.probe_timeout_s = probe_timeout_s
+        self._unreachable = False  # the last availability probe failed
 
     # ---- availability and voices -------------------------------------------------
 
@@ -186,20 +187,30 @@ class EdgeBackend:
             url = endpoint()
         except BriefingError as exc:
             return str(exc)
+        problem = self._probe_problem(url)
+        # Remembered so that voices() does not wait on the network again.
+        self._unreachable = problem is not None
+        return problem
+
+    def _probe_problem(self, url: str) -> str | None:
+        where = urlsplit(url).netloc
         loop = asyncio.new_event_loop()
         try:
             loop.run_until_complete(asyncio.wait_for(self._probe(url), self.probe_timeout_s))
         except asyncio.TimeoutError:
             return (
-                f"the edge voices did not answer within {self.probe_timeout_s:g} s "
-                f"({urlsplit(url).netloc}); check the network or set {ENDPOINT_VARIABLE}"
+                f"the edge voices did not answer within {self.probe_timeout_s:g} s ({where}); "
+                f"check the network or set {ENDPOINT_VARIABLE}"
             )
         except aiohttp.WSServerHandshakeError as exc:
-            refused = f"the edge service refused the connection (HTTP {exc.status})"
+            refused = f"the edge service at {where} refused the connection (HTTP {exc.status})"
             return f"{refused}; {_advice(exc.status)}"
         except (aiohttp.ClientError, OSError) as exc:
+            reason = _describe(exc)
+            if where not in reason:
+                reason = f"{where}: {reason}"
             return (
-                f"the edge voices cannot be reached at {urlsplit(url).netloc} ({_describe(exc)}); "
+                f"the edge voices cannot be reached ({reason}); "
                 f"check the network or set {ENDPOINT_VARIABLE}"
             )
         finally:
@@ -223,7 +234,7 @@ class EdgeBackend:
             url = endpoint()
         except BriefingError:
             return list(BUILTIN_VOICES)
-        if _voice_list_url(url) is None:
+        if _voice_list_url(url) is None or self._unreachable:
             return list(BUILTIN_VOICES)
         _point_edge_tts_at(url)
         loop = asyncio.new_event_loop()
