@@ -90,6 +90,7 @@ class PublishResult:
     episodes: list[Episode]
     skipped: list[Skipped] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def publish(config: PublishConfig) -> PublishResult:
@@ -115,12 +116,13 @@ def publish(config: PublishConfig) -> PublishResult:
     episodes.sort(key=lambda e: (e.pub_date or datetime.min.replace(tzinfo=timezone.utc), e.key))
     episodes.reverse()  # newest first, in the feed and on the index
 
-    written = [_write_cover(config.cover, folder, channel.cover)]
+    warnings = _write_cover(config.cover, folder, channel.cover)
+    written = [channel.cover]
     write_atomic(folder / "feed.xml", feed.build_feed(channel, episodes))
     written.append("feed.xml")
     written += site.build_site(channel, episodes, folder)
     save_state(folder, state)  # last: a failed run leaves the previous state in force
-    return PublishResult(folder, channel, episodes, skipped, written)
+    return PublishResult(folder, channel, episodes, skipped, written, warnings)
 
 
 def scan(folder: Path) -> tuple[list[Episode], list[Skipped]]:
@@ -129,6 +131,8 @@ def scan(folder: Path) -> tuple[list[Episode], list[Skipped]]:
     skipped: list[Skipped] = []
     seen_audio: dict[str, str] = {}
     for path in sorted(folder.glob(f"*{METADATA_SUFFIX}")):
+        if path.name.startswith("."):  # someone's temporary file, not a briefing
+            continue
         try:
             episode = load_episode(path)
         except BrokenBriefing as exc:
@@ -294,22 +298,51 @@ def write_atomic(path: Path, data: bytes) -> None:
         ) from exc
 
 
-def _write_cover(source: Path | None, folder: Path, name: str) -> str:
+def _write_cover(source: Path | None, folder: Path, name: str) -> list[str]:
+    """Put the cover in place; return warnings about it (Apple's size rules)."""
     target = folder / name
-    if source is not None:
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read the cover {source}: {exc.strerror}") from exc
-        if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-            raise InputError(f"cover {source} is not a PNG or JPEG image")
-        if not target.exists() or target.read_bytes() != data:
-            write_atomic(target, data)
-    elif not target.exists():
-        from briefing.site.cover import default_cover_png
+    if source is None:
+        if not target.exists():
+            from briefing.site.cover import default_cover_png
 
-        write_atomic(target, default_cover_png())
-    return name
+            write_atomic(target, default_cover_png())
+        return []
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the cover {source}: {exc.strerror}") from exc
+    size = image_size(data)
+    if size is None:
+        raise InputError(f"cover {source} is not a PNG or JPEG image")
+    if not target.exists() or target.read_bytes() != data:
+        write_atomic(target, data)
+    width, height = size
+    if width != height or not 1400 <= width <= 3000:
+        return [
+            f"cover {source} is {width}×{height} px; Apple Podcasts wants a square "
+            "of 1400 to 3000 px and may refuse the feed"
+        ]
+    return []
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG image, or None if it is neither."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    index = 2
+    while index + 9 < len(data):  # walk the JPEG segments to the frame header (SOFn)
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = int.from_bytes(data[index + 5 : index + 7], "big")
+            width = int.from_bytes(data[index + 7 : index + 9], "big")
+            return width, height
+        index += 2 + length
+    return None
 
 
 def safe_relative(name: str) -> str:

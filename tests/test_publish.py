@@ -250,18 +250,36 @@ def test_a_bad_base_url_is_refused(tmp_path: Path, url: str) -> None:
         _publish(tmp_path, base_url=url)
 
 
-def test_a_cover_is_copied_and_a_non_image_refused(tmp_path: Path) -> None:
+def test_a_cover_is_copied_checked_and_a_non_image_refused(tmp_path: Path) -> None:
+    from briefing.site.cover import default_cover_png
+
     add_briefing(tmp_path / "site", "good")
-    cover = tmp_path / "logo.jpg"
-    cover.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    cover = tmp_path / "logo.png"
+    cover.write_bytes(default_cover_png(1500))
     result = _publish(tmp_path / "site", cover=cover)
-    assert (tmp_path / "site" / "cover.jpg").read_bytes() == cover.read_bytes()
-    assert f"{BASE}/cover.jpg" in (tmp_path / "site" / "feed.xml").read_text("utf-8")
+    assert (tmp_path / "site" / "cover.png").read_bytes() == cover.read_bytes()
+    assert f"{BASE}/cover.png" in (tmp_path / "site" / "feed.xml").read_text("utf-8")
+    assert result.warnings == []  # type: ignore[attr-defined]
+
+    small = tmp_path / "small.jpg"  # a JPEG header: SOI, APP0, then SOF0 of 600×400
+    small.write_bytes(
+        b"\xff\xd8" + b"\xff\xe0\x00\x04\x00\x00"
+        + b"\xff\xc0\x00\x11\x08" + (400).to_bytes(2, "big") + (600).to_bytes(2, "big") + b"\0" * 12
+    )  # fmt: skip
+    result = _publish(tmp_path / "site", cover=small)
     assert result.channel.cover == "cover.jpg"  # type: ignore[attr-defined]
+    assert "600×400 px" in result.warnings[0]  # type: ignore[attr-defined]
     fake = tmp_path / "fake.png"
     fake.write_text("<svg/>", encoding="utf-8")
     with pytest.raises(InputError, match="not a PNG or JPEG"):
         _publish(tmp_path / "site", cover=fake)
+
+
+def test_temporary_files_of_make_are_not_briefings(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "good")
+    shutil.copyfile(tmp_path / "good.briefing.json", tmp_path / ".good.briefing.json")
+    result = _publish(tmp_path)
+    assert len(result.episodes) == 1 and result.skipped == []  # type: ignore[attr-defined]
 
 
 # --- escaping -----------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ def publish_command(
         named = skipped.reason.startswith(skipped.metadata_file)
         where = "" if named else f" {skipped.metadata_file}"
         click.echo(f"Skipped{where}: {skipped.reason}", err=True)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     count = len(result.episodes)
     click.echo(
         f"Published {count} briefing{'s' if count != 1 else ''} in {folder}: "

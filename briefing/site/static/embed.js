@@ -58,7 +58,8 @@
     link.setAttribute("data-briefing-ready", "true");
     var src = link.getAttribute("data-briefing-player");
     var title = link.getAttribute("data-briefing-title") || "";
-    var id = "briefing-player-" + (++counter);
+    var id;
+    do { id = "briefing-player-" + (++counter); } while (document.getElementById(id));
 
     var button = document.createElement("button");
     button.type = "button";
