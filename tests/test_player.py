@@ -214,6 +214,24 @@ def test_transcript_click_seeks(page: Any, base_url: str, site: Path) -> None:
     assert page.get_attribute(".cue >> nth=4", "class") == "cue is-seekable is-current"
 
 
+def test_transcript_sentences_by_keyboard(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    # one tab stop for the whole transcript: Tab lands on a sentence, then leaves it
+    _tab_to(page, ".cue")
+    assert page.evaluate("document.activeElement.dataset.startMs") == "0"
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    fourth = page.evaluate("document.activeElement.dataset.startMs")
+    assert page.evaluate("document.activeElement.textContent") == "增强责任感。"
+    page.keyboard.press("Enter")
+    assert abs(_current_time(page) - int(fourth) / 1000) < 0.05
+    assert page.get_attribute(".cue >> nth=3", "class") == "cue is-seekable is-current"
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.activeElement.matches('.cue')")
+    assert page.locator(".cue[tabindex='0']").count() == 1
+
+
 def test_the_embed_snippet_opens_the_player(page: Any, base_url: str, site: Path) -> None:
     from briefing.episode import Channel
 

@@ -64,12 +64,20 @@
       button.disabled = false;
       button.addEventListener("click", function () { self.seekChapter(index); });
     });
-    this.cues.forEach(function (cue) {
+    // Sentences: click to seek; for the keyboard, one tab stop in the transcript
+    // (a roving tabindex), arrow keys between sentences, Enter or Space to seek.
+    this.cues.forEach(function (cue, index) {
       cue.classList.add("is-seekable");
-      cue.addEventListener("click", function () {
-        self.seek(Number(cue.getAttribute("data-start-ms")) / 1000);
-      });
+      cue.tabIndex = index === 0 ? 0 : -1;
+      cue.setAttribute("aria-describedby", "cue-hint");
+      cue.addEventListener("click", function () { self.seekCue(index); });
+      cue.addEventListener("keydown", function (event) { self.onCueKey(event, index); });
     });
+    this.rovingCue = this.cues.length ? 0 : -1;
+    if (this.transcript && this.cues.length) {
+      // the sentences are the tab stop now; the scroll box needs none of its own
+      this.transcript.removeAttribute("tabindex");
+    }
 
     this.play.addEventListener("click", function () { self.toggle(); });
     this.back.addEventListener("click", function () { self.skip(-SKIP_S); });
@@ -141,6 +149,38 @@
     this.announce("第" + (index + 1) + "章：" + title);
   };
 
+  Player.prototype.seekCue = function (index) {
+    var seconds = Number(this.cues[index].getAttribute("data-start-ms")) / 1000;
+    this.seek(seconds);
+    this.moveRovingCue(index);
+    this.announce("跳到" + spoken(seconds));
+  };
+
+  Player.prototype.moveRovingCue = function (index) {
+    if (index === this.rovingCue || index < 0) { return; }
+    if (this.rovingCue >= 0) { this.cues[this.rovingCue].tabIndex = -1; }
+    this.cues[index].tabIndex = 0;
+    this.rovingCue = index;
+  };
+
+  Player.prototype.onCueKey = function (event, index) {
+    var last = this.cues.length - 1;
+    var target = null;
+    if (event.key === "Enter" || event.key === " ") {
+      this.seekCue(index);
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "ArrowDown" || event.key === "ArrowRight") { target = Math.min(last, index + 1); }
+    if (event.key === "ArrowUp" || event.key === "ArrowLeft") { target = Math.max(0, index - 1); }
+    if (event.key === "Home") { target = 0; }
+    if (event.key === "End") { target = last; }
+    if (target === null) { return; }
+    event.preventDefault();
+    this.moveRovingCue(target);
+    this.cues[target].focus();
+  };
+
   Player.prototype.announce = function (message) {
     // Clear first so the same message twice is read twice (WCAG 4.1.3).
     var status = this.status;
@@ -189,6 +229,11 @@
     if (index >= 0) {
       this.cues[index].classList.add("is-current");
       this.follow(this.cues[index]);
+      // Tab into the transcript lands on the sentence being spoken, unless the
+      // reader is moving through it right now.
+      if (!this.transcript || !this.transcript.contains(document.activeElement)) {
+        this.moveRovingCue(index);
+      }
     }
     this.currentCue = index;
   };
