@@ -41,7 +41,6 @@ from briefing.episode import (
     BrokenBriefing,
     Channel,
     Episode,
-    is_safe_file_name,
     load_episode,
 )
 from briefing.errors import InputError, OutputError
@@ -108,10 +107,11 @@ def publish(config: PublishConfig) -> PublishResult:
             f"no briefings in {folder}; make one with: briefing make ARTICLE -o {folder}/NAME.mp3"
         )
     if not episodes:
-        raise InputError(
-            f"every briefing in {folder} is broken ({skipped[0].metadata_file}: "
-            f"{skipped[0].reason}); nothing was published"
-        )
+        first = skipped[0]
+        reason = first.reason
+        if not reason.startswith(first.metadata_file):
+            reason = f"{first.metadata_file}: {reason}"
+        raise InputError(f"every briefing in {folder} is broken ({reason}); nothing was published")
     episodes = assign_identities(episodes, state, channel.guid)
     episodes.sort(key=lambda e: (e.pub_date or datetime.min.replace(tzinfo=timezone.utc), e.key))
     episodes.reverse()  # newest first, in the feed and on the index
@@ -343,10 +343,3 @@ def image_size(data: bytes) -> tuple[int, int] | None:
             return width, height
         index += 2 + length
     return None
-
-
-def safe_relative(name: str) -> str:
-    """Check a name the site will link to is a plain file name (defence in depth)."""
-    if not is_safe_file_name(name):
-        raise OutputError(f"refusing to link to {name!r}: not a plain file name")
-    return name
