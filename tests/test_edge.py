@@ -115,6 +115,12 @@ def test_results_come_back_as_each_finishes_not_all_at_the_end(edge_server) -> N
     assert arrivals[0][1] < 0.5 < arrivals[1][1]
 
 
+def test_longest_chunks_are_sent_first(edge_server) -> None:
+    texts = ["短句。", "这是一个长一些的句子，有好几个词。", "中等长度的句子。"]
+    list(_backend().synthesize(_requests(texts), jobs=1))
+    assert [request.text for request in edge_server.requests] == [texts[1], texts[2], texts[0]]
+
+
 @pytest.mark.parametrize("jobs", [1, 3, 8])
 def test_no_more_than_jobs_requests_are_in_flight(edge_server, jobs: int) -> None:
     edge_server.first_byte_delay_s = 0.05
@@ -167,7 +173,7 @@ def test_exhausted_retries_name_the_chunk_the_cause_and_what_to_do(edge_server) 
     with pytest.raises(SynthesisError) as caught:
         list(_backend(attempts=3).synthesize(_requests(TEXTS), jobs=1))
     message = str(caught.value)
-    assert "section 1, chunk 1" in message
+    assert "section 1, chunk 3" in message  # the longest chunk is sent first
     assert "HTTP 503, 3 times" in message
     assert "run the same command again" in message
     assert edge_server.connections == 3  # the first chunk gave up; the rest were cancelled

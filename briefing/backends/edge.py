@@ -269,7 +269,10 @@ class EdgeBackend:
         tasks: list[asyncio.Task[tuple[int, Speech]]] = []
         try:
             slots = asyncio.Semaphore(max(1, jobs))
-            tasks = [loop.create_task(self._one(request, slots)) for request in requests]
+            # Longest first: the slots are taken in this order, and a long chunk
+            # started last would finish alone while the other slots sit idle.
+            ordered = sorted(requests, key=lambda request: len(request.text), reverse=True)
+            tasks = [loop.create_task(self._one(request, slots)) for request in ordered]
             pending = set(tasks)
             while pending:
                 done, pending = loop.run_until_complete(
