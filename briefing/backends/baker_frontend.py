@@ -1,0 +1,558 @@
+"""Text → the phone symbols the Baker FastSpeech2 voice was trained on.
+
+The voice's input is a sequence from ``baker_mapper.json``: ``sil``, prosody
+marks ``#0``–``#3``, initials (``^`` for none), finals carrying tones 1–5, and
+``eos``. In the Baker corpus labels an utterance reads::
+
+    sil zh ong1 #0 ^ uen2 #1 h e2 #0 ch eng2 #3 ... sil eos
+
+``#0`` joins syllables inside a prosodic word, ``#1`` separates prosodic
+words, ``#2`` prosodic phrases and ``#3`` clauses (where a comma stands); a
+sentence is one utterance with ``sil`` at both ends. The labels record tones
+as spoken, so third-tone, 一 and 不 sandhi are applied here.
+
+Pure and deterministic: jieba gives word boundaries, pypinyin (with its phrase
+dictionary) the readings of polyphones; no I/O beyond their dictionaries.
+Latin letters are spelled out, stray digits read as numbers, symbols as words.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+INITIALS = (
+    "b", "c", "ch", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "q", "r",
+    "s", "sh", "t", "x", "z", "zh",
+)  # fmt: skip
+FINALS = (
+    "a", "ai", "an", "ang", "ao", "e", "ei", "en", "eng", "er", "i", "ia", "ian",
+    "iang", "iao", "ie", "ii", "iii", "in", "ing", "iong", "iou", "o", "ong", "ou",
+    "u", "ua", "uai", "uan", "uang", "uei", "uen", "ueng", "uo", "v", "van", "ve", "vn",
+)  # fmt: skip
+PAUSES = ("sil", "#0", "#1", "#2", "#3")
+# The voice's symbol table, in id order (pad = 0 … eos = 218), as in baker_mapper.json.
+SYMBOLS = (
+    ("pad", *PAUSES, "^", *INITIALS)
+    + tuple(f"{final}{tone}" for final in FINALS for tone in "12345")
+    + ("eos",)
+)
+
+# Longest utterance, in syllables, sent to the model in one pass. Baker
+# sentences are short (about 17 characters on average); past ~40 syllables
+# the decoder drifts (mels that never fall back to silence) and past ~115 it
+# overflows its 2048-frame position table. Longer sentences are cut at
+# clause punctuation, else at the word boundary nearest the middle.
+MAX_UTTERANCE_SYLLABLES = 32
+
+# Pauses between utterances of one chunk, in milliseconds.
+SENTENCE_PAUSE_MS = 300
+CLAUSE_PAUSE_MS = 120
+
+_SENTENCE_END = set("。！？!?…")
+_CLAUSE_END = set("，,、；;：:—")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]")
+
+# How the voice can say each Latin letter: pinyin syllables as Mandarin
+# speakers spell letters (A 诶, B 必, … W 达布留, X 艾克斯, Z 贼).
+LETTERS: dict[str, tuple[str, ...]] = {
+    "A": ("ei1",), "B": ("bi4",), "C": ("xi1",), "D": ("di4",), "E": ("yi4",),
+    "F": ("ai2", "fu5"), "G": ("ji4",), "H": ("ai2", "qi1"), "I": ("ai4",),
+    "J": ("jie4",), "K": ("kai4",), "L": ("ai2", "le5"), "M": ("ai2", "mu5"),
+    "N": ("en1",), "O": ("ou1",), "P": ("pi4",), "Q": ("kou4",), "R": ("a4", "er5"),
+    "S": ("ai2", "si1"), "T": ("ti4",), "U": ("you1",), "V": ("wei1",),
+    "W": ("da2", "bu5", "liu5"), "X": ("ai2", "ke4", "si1"), "Y": ("wai4",), "Z": ("zei4",),
+}  # fmt: skip
+
+# Symbols read as words (after NFKC, so full-width forms are covered too).
+SYMBOL_WORDS: dict[str, str] = {
+    "+": "加", "=": "等于", "&": "和", "@": "艾特", "#": "井号", "*": "星",
+    "×": "乘", "÷": "除以", "°": "度", "℃": "摄氏度", "~": "到", "/": "斜杠",
+    "$": "美元", "¥": "元", "€": "欧元", "£": "英镑",
+}  # fmt: skip
+
+# Words pypinyin reads wrongly out of context (长 in 最长 is chang2, not zhang3).
+WORD_READINGS: dict[str, tuple[str, ...]] = {
+    "最长": ("zui4", "chang2"), "更长": ("geng4", "chang2"), "较长": ("jiao4", "chang2"),
+    "很长": ("hen3", "chang2"), "太长": ("tai4", "chang2"), "还款": ("huan2", "kuan3"),
+    "还贷": ("huan2", "dai4"), "还债": ("huan2", "zhai4"),
+}  # fmt: skip
+
+_DIGITS = "零一二三四五六七八九"
+_NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
+_DIGIT_CHARS = set("〇零一二三四五六七八九")
+# Function words spoken as part of the word before them (的 in 我们的).
+_CLITICS = set("的地得了着过们吗呢吧啊呀嘛")
+# Words ending in 儿 that are not erhua (儿 is its own syllable there).
+_NOT_ERHUA = {
+    "女儿", "儿子", "婴儿", "幼儿", "孤儿", "健儿", "胎儿", "宠儿", "男儿", "患儿", "妻儿",
+    "少儿", "新生儿", "儿儿", "托儿", "混血儿", "孩儿", "养儿", "育儿", "小儿",
+}  # fmt: skip
+
+
+# --- pinyin syllables -------------------------------------------------------
+
+_Y_W = {
+    "yi": "i", "ya": "ia", "yan": "ian", "yang": "iang", "yao": "iao", "ye": "ie",
+    "yin": "in", "ying": "ing", "yo": "iou", "you": "iou", "yong": "iong",
+    "yu": "v", "yue": "ve", "yuan": "van", "yun": "vn",
+    "wu": "u", "wa": "ua", "wo": "uo", "wai": "uai", "wei": "uei", "wan": "uan",
+    "wen": "uen", "wang": "uang", "weng": "ueng",
+}  # fmt: skip
+_SPECIAL = {"n": ("^", "en"), "ng": ("^", "en"), "m": ("^", "en"), "hm": ("h", "en"),
+            "hng": ("h", "en"), "ê": ("^", "ei"), "ea": ("^", "ei")}  # fmt: skip
+
+
+@functools.cache
+def split_syllable(syllable: str) -> tuple[str, str] | None:
+    """A toneless pinyin syllable as (initial, final) in the voice's phone set.
+
+    ``zhi`` → (zh, iii), ``si`` → (s, ii), ``ju`` → (j, v), ``liu`` → (l, iou),
+    ``wen`` → (^, uen). None when the syllable has no place in the phone set.
+    """
+    syllable = syllable.replace("ü", "v")
+    if syllable in _SPECIAL:
+        return _SPECIAL[syllable]
+    if syllable in _Y_W:
+        return "^", _Y_W[syllable]
+    if syllable[:2] in ("zh", "ch", "sh"):
+        initial, rest = syllable[:2], syllable[2:]
+    elif syllable[:1] in INITIALS:
+        initial, rest = syllable[:1], syllable[1:]
+    else:
+        initial, rest = "^", syllable
+    if initial in ("j", "q", "x") and rest.startswith("u"):
+        rest = "v" + rest[1:]
+    final = {"iu": "iou", "ui": "uei", "un": "uen", "ue": "ve"}.get(rest, rest)
+    if rest == "i" and initial in ("zh", "ch", "sh", "r"):
+        final = "iii"
+    elif rest == "i" and initial in ("z", "c", "s"):
+        final = "ii"
+    if final not in FINALS or not _combines(initial, final):
+        return None
+    return initial, final
+
+
+def _combines(initial: str, final: str) -> bool:
+    """Whether pinyin has this initial with this final (j/q/x only before i
+    and ü, ü only after j/q/x/n/l, -i after z/c/s as ii and zh/ch/sh/r as iii)."""
+    if final == "ii":
+        return initial in ("z", "c", "s")
+    if final == "iii":
+        return initial in ("zh", "ch", "sh", "r")
+    if initial in ("j", "q", "x"):
+        return final[0] in "iv"
+    if final[0] == "v":
+        return initial in ("n", "l", "^")
+    if final[0] == "i":
+        return initial not in ("g", "k", "h", "zh", "ch", "sh", "r", "z", "c", "s", "f")
+    return True
+
+
+# --- text → tokens -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as written and its syllables (pinyin with tone digit, e.g. ``hang2``).
+
+    ``erhua``: the last syllable carries an 儿 suffix (spoken ``… er5``).
+    ``fixed``: spelled-out letters; their tones are not subject to sandhi.
+    """
+
+    text: str
+    syllables: tuple[str, ...]
+    erhua: bool = False
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words between two pauses, and the pause that ends them (``#3`` or ``sil``)."""
+
+    words: tuple[Word, ...]
+    end: str
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One pass through the model: phone symbols from ``sil`` to ``sil``
+    (``eos`` is added with the ids), the words with the half-open range of
+    phone positions that say each, and the silence to put after it."""
+
+    phones: tuple[str, ...]
+    words: tuple[tuple[str, int, int], ...]
+    pause_after_ms: int
+
+    @property
+    def syllable_count(self) -> int:
+        return sum(1 for p in self.phones if p[-1].isdigit() and not p.startswith("#"))
+
+
+def read_number(digits: str) -> str:
+    """Stray digits as Mandarin: a cardinal up to 8 digits (``70`` → 七十),
+    digit by digit when longer or with a leading zero (``007`` → 零零七)."""
+    if len(digits) > 8 or (len(digits) > 1 and digits[0] == "0"):
+        return "".join(_DIGITS[int(d)] for d in digits)
+    value = int(digits)
+    if value == 0:
+        return "零"
+    high, low = divmod(value, 10000)
+    if high == 0:
+        return _read_below_10000(low, leading=True)
+    text = ("两" if high == 2 else _read_below_10000(high, leading=True)) + "万"
+    if low:
+        text += ("零" if low < 1000 else "") + _read_below_10000(low, leading=False)
+    return text
+
+
+def _read_below_10000(value: int, leading: bool) -> str:
+    parts: list[str] = []
+    zero_pending = False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, value = divmod(value, unit_value)
+        if digit == 0:
+            zero_pending = bool(parts)
+            continue
+        if zero_pending:
+            parts.append("零")
+            zero_pending = False
+        if unit == "十" and digit == 1 and not parts and leading:
+            parts.append("十")  # 十五, not 一十五
+        elif unit == "千" and digit == 2:
+            parts.append("两千")  # 两千零二十, as said
+        else:
+            parts.append(_DIGITS[digit] + unit)
+    return "".join(parts)
+
+
+_NUMBER = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
+
+
+def _spell_numbers(text: str) -> str:
+    def spoken(match: re.Match[str]) -> str:
+        whole, fraction, percent = match.groups()
+        reading = read_number(whole)
+        if fraction:
+            reading += "点" + "".join(_DIGITS[int(d)] for d in fraction)
+        return ("百分之" + reading) if percent else reading
+
+    return _NUMBER.sub(spoken, text)
+
+
+def phrases(text: str) -> list[Phrase]:
+    """Split text into phrases of words with readings, ends marked ``#3``/``sil``."""
+    text = _spell_numbers(unicodedata.normalize("NFKC", text))
+    result: list[Phrase] = []
+    for piece, end in _pieces(text):
+        words = _words(piece)
+        if words:
+            result.append(Phrase(tuple(words), end))
+        elif end == "sil" and result and result[-1].end != "sil":
+            result[-1] = Phrase(result[-1].words, "sil")
+    if result:
+        result[-1] = Phrase(result[-1].words, "sil")
+    return result
+
+
+def _pieces(text: str) -> Iterable[tuple[str, str]]:
+    """Text between pause punctuation, with the pause that follows it."""
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END or (ch == "." and not _between_alnum(text, i)):
+            yield text[start:i], "sil"
+            start = i + 1
+        elif ch in _CLAUSE_END:
+            yield text[start:i], "#3"
+            start = i + 1
+    yield text[start:], "sil"
+
+
+def _between_alnum(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+|[A-Za-z]+|.", re.DOTALL)
+
+
+def _words(piece: str) -> list[Word]:
+    words: list[Word] = []
+    for match in _TOKEN.finditer(piece):
+        token = match.group(0)
+        if _HAN.match(token):
+            words.extend(_han_words(token))
+        elif token.isascii() and token.isalpha():
+            syllables = tuple(s for letter in token.upper() for s in LETTERS[letter])
+            words.append(Word(token, syllables, fixed=True))
+        elif token in SYMBOL_WORDS:
+            words.extend(_han_words(SYMBOL_WORDS[token]))
+        # Anything else (quotes, brackets, spaces, unknown symbols) is not spoken.
+    return words
+
+
+def _han_words(run: str) -> list[Word]:
+    """Words of a run of Han characters, with readings resolved in context."""
+    import jieba
+    from pypinyin import Style, lazy_pinyin
+
+    words: list[Word] = []
+    for text in _cut(jieba, run):
+        syllables = _readings(text, lazy_pinyin, Style)
+        erhua = (
+            len(text) > 1 and text.endswith("儿") and text not in _NOT_ERHUA
+            and not any(text.endswith(w) for w in _NOT_ERHUA)
+        )  # fmt: skip
+        if erhua:
+            syllables = syllables[:-1]
+        kept = tuple(s for s in syllables if s)
+        if kept:
+            words.append(Word(text, kept, erhua=erhua))
+    return words
+
+
+def _readings(word: str, lazy_pinyin, Style) -> list[str]:  # type: ignore[no-untyped-def]  # noqa: N803
+    """One syllable per character of a jieba word ("" where there is none).
+
+    pypinyin reads the word on its own: its phrase dictionary then resolves
+    polyphones inside the word (银行行长 → hang2 hang2) without pairing
+    characters across jieba's boundaries (从|重庆 is not 从重 cong2 zhong4).
+    """
+    if word in WORD_READINGS:
+        return list(WORD_READINGS[word])
+    options = {"style": Style.TONE3, "neutral_tone_with_five": True, "errors": "ignore"}
+    readings = lazy_pinyin(word, **options)
+    if len(readings) != len(word):  # a character pypinyin cannot read: go one by one
+        readings = [(lazy_pinyin(ch, **options) or [""])[0] for ch in word]
+    return readings
+
+
+def _cut(jieba, run: str) -> list[str]:  # type: ignore[no-untyped-def]
+    _quiet_jieba(jieba)
+    return [w for w in jieba.lcut(run, HMM=True) if w]
+
+
+@functools.cache
+def _quiet_jieba(jieba) -> None:  # type: ignore[no-untyped-def]
+    jieba.setLogLevel(logging.WARNING)
+
+
+# --- tone sandhi ---------------------------------------------------------------
+
+
+def apply_sandhi(words: Sequence[Word]) -> list[Word]:
+    """Tones as spoken within one phrase: 一 and 不 first, then third tones.
+
+    一 keeps tone 1 in numbers, ordinals, dates and at the end of a word
+    (十一, 第一, 一月, 统一); before tone 4 it is yi2, before others yi4; in
+    看一看 it is neutral. 不 before tone 4 is bu2 (不是), in 好不好 neutral.
+    Third tones before a third tone become tone 2 inside a prosodic word
+    (展览馆 zhan2 lan2 guan3), and across a prosodic-word boundary when one
+    side is a single syllable (我很好 wo2 hen2 hao3); between two longer
+    words a speaker can pause, and the first keeps its tone (展览馆 | 我很好).
+    """
+    chars: list[str] = []
+    tones: list[str] = []
+    bases: list[str] = []
+    fixed: list[bool] = []
+    ends_word: list[bool] = []  # the last syllable of a word of two or more
+    for word in words:
+        spelled = word.text if not word.fixed else "".join("A" for _ in word.syllables)
+        # Erhua drops the 儿's own syllable; align characters to syllables.
+        texts = list(spelled[: len(word.syllables)])
+        for k, syllable in enumerate(word.syllables):
+            chars.append(texts[k] if k < len(texts) else "")
+            bases.append(syllable[:-1])
+            tones.append(syllable[-1])
+            fixed.append(word.fixed)
+            ends_word.append(k == len(word.syllables) - 1 and k > 0)
+    count = len(chars)
+    for i in range(count):
+        if fixed[i]:
+            continue
+        before = chars[i - 1] if i > 0 else ""
+        after = chars[i + 1] if i + 1 < count else ""
+        after_tone = tones[i + 1] if i + 1 < count else ""
+        if chars[i] == "一" and bases[i] == "yi":
+            tones[i] = _yi_tone(before, after, after_tone, ends_word[i])
+        elif chars[i] == "不" and bases[i] == "bu":
+            if before and before == after:
+                tones[i] = "5"
+            elif after_tone == "4" and after:
+                tones[i] = "2"
+            else:
+                tones[i] = "4"
+    group_of, group_size = _syllable_groups(words)
+    for i in range(count - 1):
+        if tones[i] != "3" or tones[i + 1] != "3" or fixed[i] or fixed[i + 1]:
+            continue
+        same_group = group_of[i] == group_of[i + 1]
+        short_neighbour = group_size[group_of[i]] == 1 or group_size[group_of[i + 1]] == 1
+        if same_group or short_neighbour:
+            tones[i] = "2"
+    # Rebuild the words with their new tones.
+    result: list[Word] = []
+    position = 0
+    for word in words:
+        n = len(word.syllables)
+        syllables = tuple(bases[position + k] + tones[position + k] for k in range(n))
+        position += n
+        result.append(Word(word.text, syllables, word.erhua, word.fixed))
+    return result
+
+
+def _syllable_groups(words: Sequence[Word]) -> tuple[list[int], list[int]]:
+    """For each syllable, the index of its prosodic word; and each group's size."""
+    group_of: list[int] = []
+    sizes: list[int] = []
+    for number, group in enumerate(prosodic_words(words)):
+        size = _syllables(group)
+        sizes.append(size)
+        group_of.extend([number] * size)
+    return group_of, sizes
+
+
+def _yi_tone(before: str, after: str, after_tone: str, ends_word: bool) -> str:
+    # 统一, 唯一, 之一: a word ending on 一 keeps its tone, as do 一 in numbers
+    # (十一, 一九), ordinals (第一), dates (一月, 一日) and at a pause.
+    if ends_word or not after or before in _NUMERALS or before == "第":
+        return "1"
+    if after in _DIGIT_CHARS or after in "月号日":
+        return "1"
+    if before and before == after:
+        return "5"  # 看一看
+    return "2" if after_tone == "4" or after == "个" else "4"
+
+
+# --- prosody and phones ----------------------------------------------------------
+
+
+def prosodic_words(words: Sequence[Word]) -> list[list[Word]]:
+    """Group lexical words into prosodic words: a clitic (的, 了, 们) joins the
+    word before it; a single-syllable word joins a short word after it (陪外孙)."""
+    groups: list[list[Word]] = []
+    for word in words:
+        if groups and word.text in _CLITICS and not word.fixed:
+            groups[-1].append(word)
+        elif (
+            groups and len(groups[-1]) == 1 and _syllables(groups[-1]) == 1
+            and not groups[-1][0].fixed and not word.fixed and len(word.syllables) <= 2
+            and groups[-1][0].text not in _CLITICS
+        ):  # fmt: skip
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
+
+
+def _syllables(group: Sequence[Word]) -> int:
+    return sum(len(w.syllables) for w in group)
+
+
+# A prosodic phrase (#2) is closed once it holds this many syllables.
+_PHRASE_SYLLABLES = 7
+
+
+def utterances(text: str) -> list[Utterance]:
+    """The whole front end: text → utterances of phone symbols, each short
+    enough for the model, with the pause to leave after each."""
+    result: list[Utterance] = []
+    for sentence in _sentences(phrases(text)):
+        for part, pause in _fit(sentence):
+            result.append(_phones(part, pause))
+    return result
+
+
+def _sentences(all_phrases: list[Phrase]) -> list[list[Phrase]]:
+    sentences: list[list[Phrase]] = [[]]
+    for phrase in all_phrases:
+        sentences[-1].append(Phrase(tuple(apply_sandhi(phrase.words)), phrase.end))
+        if phrase.end == "sil":
+            sentences.append([])
+    return [s for s in sentences if s]
+
+
+def _fit(sentence: list[Phrase]) -> list[tuple[list[Phrase], int]]:
+    """Pack a sentence's phrases into utterances of at most MAX_UTTERANCE_SYLLABLES."""
+    pieces: list[Phrase] = []
+    for phrase in sentence:
+        pieces.extend(_split_phrase(phrase))
+    parts: list[list[Phrase]] = [[]]
+    size = 0
+    for phrase in pieces:
+        n = sum(len(w.syllables) for w in phrase.words)
+        if parts[-1] and size + n > MAX_UTTERANCE_SYLLABLES:
+            parts.append([])
+            size = 0
+        parts[-1].append(phrase)
+        size += n
+    fitted = []
+    for k, part in enumerate(parts):
+        last = k == len(parts) - 1
+        fitted.append((part, SENTENCE_PAUSE_MS if last else CLAUSE_PAUSE_MS))
+    return fitted
+
+
+def _split_phrase(phrase: Phrase) -> list[Phrase]:
+    """A phrase longer than the model takes, halved at word boundaries."""
+    total = sum(len(w.syllables) for w in phrase.words)
+    if total <= MAX_UTTERANCE_SYLLABLES or len(phrase.words) < 2:
+        return [phrase]
+    running, best, best_gap = 0, 1, total
+    for i, word in enumerate(phrase.words[:-1], start=1):
+        running += len(word.syllables)
+        gap = abs(total / 2 - running)
+        if gap < best_gap:
+            best, best_gap = i, gap
+    head = Phrase(phrase.words[:best], "#3")
+    tail = Phrase(phrase.words[best:], phrase.end)
+    return _split_phrase(head) + _split_phrase(tail)
+
+
+def _phones(part: Sequence[Phrase], pause_after_ms: int) -> Utterance:
+    phones: list[str] = ["sil"]
+    spans: list[tuple[str, int, int]] = []
+    for p, phrase in enumerate(part):
+        since_break = 0
+        for g, group in enumerate(prosodic_words(phrase.words)):
+            if g > 0:
+                phones.append("#2" if since_break >= _PHRASE_SYLLABLES else "#1")
+                if since_break >= _PHRASE_SYLLABLES:
+                    since_break = 0
+            for w, word in enumerate(group):
+                if w > 0:
+                    phones.append("#0")
+                start = len(phones)
+                phones.extend(_word_phones(word))
+                spans.append((word.text, start, len(phones)))
+            since_break += _syllables(group)
+        if p < len(part) - 1:
+            phones.append("#3")
+    phones.append("sil")
+    return Utterance(tuple(phones), tuple(spans), pause_after_ms)
+
+
+def _word_phones(word: Word) -> list[str]:
+    phones: list[str] = []
+    for k, syllable in enumerate(word.syllables):
+        split = split_syllable(syllable[:-1])
+        if split is None:
+            log.debug("no phones for %r in %r; skipped", syllable, word.text)
+            continue
+        if phones:
+            phones.append("#0")
+        initial, final = split
+        phones += [initial, final + syllable[-1]]
+        if word.erhua and k == len(word.syllables) - 1:
+            phones.append("er5")
+    return phones
+
+
+def phone_ids(utterance: Utterance, symbol_to_id: dict[str, int]) -> list[int]:
+    """The model's input ids for an utterance, ``eos`` appended."""
+    return [symbol_to_id[p] for p in utterance.phones] + [symbol_to_id["eos"]]

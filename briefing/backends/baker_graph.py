@@ -1,0 +1,260 @@
+"""The Baker voice's two TFLite graphs: made runnable, loaded, and run.
+
+``fastspeech2_quan.tflite`` (phone ids → mel frames) was exported with two
+dropout layers frozen in training mode. Each computes, for the f0 and the
+energy embedding x::
+
+    y = (x * 2.0) * cast(random_uniform(shape(x)) >= 0.5)
+
+with ``RandomUniform`` as the TensorFlow-only custom op ``FlexRandomUniform``,
+which the small ``ai-edge-litert`` runtime cannot run. At inference dropout is
+the identity (its expectation: E[2·mask] = 1), so ``make_dropout_identity``
+rewires every reader of ``y`` to read ``x`` and drops the ops that no longer
+feed anything (the random op among them). The output becomes deterministic,
+which the chunk cache and the tests rely on. The rewrite happens in memory at
+load time, from the user's own downloaded weights; nothing rewritten ships.
+
+``mb_melgan.tflite`` (mel → 24 kHz samples) is fully convolutional. XNNPACK
+re-plans a graph each time its input shape changes (over a second for this
+one), so mels are vocoded in fixed windows with enough context on each side
+that the result inside each window is exactly that of a single pass.
+
+This module is what each worker process imports: numpy and ai-edge-litert,
+no text processing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE_RATE_HZ = 24000
+HOP_SAMPLES = 300  # samples per mel frame
+MEL_BINS = 80
+# Frames of the decoder's position table: a longer utterance cannot be said.
+MAX_FRAMES = 2048
+
+# Vocoder windows: WINDOW frames kept, CONTEXT frames each side thrown away.
+# MB-MelGAN's receptive field reaches 17 frames (checked: with 18 or more,
+# windowed and single-pass samples are identical inside the signal).
+VOCODER_WINDOW = 512
+VOCODER_SMALL_WINDOW = 64
+VOCODER_CONTEXT = 20
+
+_DROPOUT_OP = "FlexRandomUniform"
+
+
+class GraphError(Exception):
+    """The graph is not the one we know how to rewrite or run."""
+
+
+def make_dropout_identity(model_bytes: bytes) -> bytes:
+    """``model_bytes`` with every training-mode dropout replaced by the identity."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model_bytes, 0))
+    builtin_names = {v: k for k, v in vars(schema.BuiltinOperator).items() if k.isupper()}
+
+    def op_name(op: schema.OperatorT) -> str:
+        code = model.operatorCodes[op.opcodeIndex]
+        if code.customCode:
+            return code.customCode.decode()
+        return builtin_names.get(max(code.builtinCode, code.deprecatedBuiltinCode), "?")
+
+    rewired = 0
+    for graph in model.subgraphs:
+        producer = {int(t): op for op in graph.operators for t in op.outputs}
+        readers: dict[int, list[schema.OperatorT]] = {}
+        for op in graph.operators:
+            for t in op.inputs:
+                readers.setdefault(int(t), []).append(op)
+        for op in list(graph.operators):
+            if op_name(op) != _DROPOUT_OP:
+                continue
+            source, output = _dropout_pattern(op, graph, model, producer, readers, op_name)
+            for reader in readers.get(output, []):
+                reader.inputs = np.array(
+                    [source if int(t) == output else int(t) for t in reader.inputs], dtype=np.int32
+                )
+            graph.outputs = np.array(
+                [source if int(t) == output else int(t) for t in graph.outputs], dtype=np.int32
+            )
+            rewired += 1
+        _drop_dead_ops(graph)
+    if rewired == 0:
+        raise GraphError(f"no {_DROPOUT_OP} dropout found in the acoustic model")
+    if any(op_name(op) == _DROPOUT_OP for g in model.subgraphs for op in g.operators):
+        raise GraphError(f"a {_DROPOUT_OP} op is still used after the rewrite")
+    builder = flatbuffers.Builder(len(model_bytes) + 65536)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def _dropout_pattern(random_op, graph, model, producer, readers, op_name) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(x, y) tensor indices of ``y = (x * s) * cast(random >= rate)``, after
+    checking the graph really computes that with s = 1 / (1 - rate)."""
+
+    def only_reader(tensor: int, name: str):  # type: ignore[no-untyped-def]
+        found = readers.get(tensor, [])
+        if len(found) != 1 or op_name(found[0]) != name:
+            raise GraphError(f"dropout: expected {name} after tensor {tensor}")
+        return found[0]
+
+    compare = only_reader(int(random_op.outputs[0]), "GREATER_EQUAL")
+    rate = _constant(graph, model, int(compare.inputs[1]))
+    cast = only_reader(int(compare.outputs[0]), "CAST")
+    apply_mask = only_reader(int(cast.outputs[0]), "MUL")
+    mask = int(cast.outputs[0])
+    scaled = next(int(t) for t in apply_mask.inputs if int(t) != mask)
+    scale_op = producer.get(scaled)
+    if scale_op is None or op_name(scale_op) != "MUL":
+        raise GraphError("dropout: the kept values are not scaled by a MUL")
+    source, scale_tensor = (int(t) for t in scale_op.inputs)
+    scale = _constant(graph, model, scale_tensor)
+    if not np.isclose(scale, 1.0 / (1.0 - rate)):
+        raise GraphError(f"dropout: scale {scale} does not match rate {rate}")
+    return source, int(apply_mask.outputs[0])
+
+
+def _constant(graph, model, tensor: int) -> float:  # type: ignore[no-untyped-def]
+    data = model.buffers[graph.tensors[tensor].buffer].data
+    if data is None or len(data) != 4:
+        raise GraphError(f"dropout: tensor {tensor} is not a scalar constant")
+    return float(np.frombuffer(bytes(bytearray(data)), dtype="<f4")[0])
+
+
+def _drop_dead_ops(graph) -> None:  # type: ignore[no-untyped-def]
+    """Remove ops whose outputs nothing reads, until none is left."""
+    while True:
+        needed = {int(t) for t in graph.outputs}
+        for op in graph.operators:
+            needed.update(int(t) for t in op.inputs)
+        alive = [op for op in graph.operators if any(int(t) in needed for t in op.outputs)]
+        if len(alive) == len(graph.operators):
+            return
+        graph.operators = alive
+
+
+@dataclass(frozen=True)
+class Graphs:
+    """The bytes of both graphs, ready to load (the acoustic one rewritten)."""
+
+    acoustic: bytes
+    vocoder: bytes
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence the runtime's C++ log lines ("INFO: Created TensorFlow Lite
+    XNNPACK delegate for CPU.") that would land in the user's terminal."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to protect
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+class Engine:
+    """Both graphs loaded once; turns phone ids into float samples in [-1, 1]."""
+
+    def __init__(self, graphs: Graphs, threads: int = 1) -> None:
+        with _quiet_native_stderr():
+            self._load(graphs, threads)
+
+    def _load(self, graphs: Graphs, threads: int) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self._acoustic = Interpreter(model_content=graphs.acoustic, num_threads=threads)
+        self._inputs = [d["index"] for d in self._acoustic.get_input_details()]
+        outputs = self._acoustic.get_output_details()
+        # Outputs: mel before and after the postnet, durations, f0, energy.
+        self._mel_output = outputs[1]["index"]
+        self._durations_output = outputs[2]["index"]
+        self._vocoders = {
+            size: _FixedVocoder(graphs.vocoder, size, threads)
+            for size in (VOCODER_WINDOW, VOCODER_SMALL_WINDOW)
+        }
+
+    def mel(self, ids: Sequence[int], speed_ratio: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """(mel frames [T, 80], frames per input id) for one utterance.
+
+        ``speed_ratio`` scales durations: 2.0 is half speed, 0.5 double."""
+        interpreter = self._acoustic
+        interpreter.resize_tensor_input(self._inputs[0], [1, len(ids)])
+        interpreter.allocate_tensors()
+        values = [
+            np.array([ids], dtype=np.int32),
+            np.zeros(1, dtype=np.int32),  # speaker 0: the only one
+            np.array([speed_ratio], dtype=np.float32),
+            np.ones(1, dtype=np.float32),  # f0 ratio
+            np.ones(1, dtype=np.float32),  # energy ratio
+        ]
+        for index, value in zip(self._inputs, values, strict=True):
+            interpreter.set_tensor(index, value)
+        interpreter.invoke()
+        mel = interpreter.get_tensor(self._mel_output)[0]
+        durations = interpreter.get_tensor(self._durations_output)[0]
+        return mel, durations
+
+    def vocode(self, mel: np.ndarray) -> np.ndarray:
+        """Samples (float32, 300 per frame) for mel frames [T, 80]."""
+        frames = mel.shape[0]
+        if frames == 0:
+            return np.zeros(0, dtype=np.float32)
+        c = VOCODER_CONTEXT
+        big, small = VOCODER_WINDOW, VOCODER_SMALL_WINDOW
+        big_count = frames // big
+        rest = frames - big_count * big
+        small_count = -(-rest // small)
+        # The leftover goes to small windows or one more big one, whichever
+        # runs fewer frames through the network.
+        if small_count * (small + 2 * c) > big + 2 * c:
+            big_count, small_count = big_count + 1, 0
+        padded_frames = big_count * big + small_count * small
+        # Edge frames (silence at utterance ends) fill the context beyond the signal.
+        padded = np.pad(mel, ((c, padded_frames - frames + c), (0, 0)), mode="edge")
+        pieces = []
+        start = 0
+        for size, count in ((big, big_count), (small, small_count)):
+            for _ in range(count):
+                window = padded[start : start + size + 2 * c]
+                pieces.append(
+                    self._vocoders[size](window)[c * HOP_SAMPLES : (c + size) * HOP_SAMPLES]
+                )
+                start += size
+        return np.concatenate(pieces)[: frames * HOP_SAMPLES]
+
+
+class _FixedVocoder:
+    """The vocoder planned once for one window length, never resized."""
+
+    def __init__(self, model: bytes, frames: int, threads: int) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self._interpreter = Interpreter(model_content=model, num_threads=threads)
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        self._output = self._interpreter.get_output_details()[0]["index"]
+        self._frames = frames + 2 * VOCODER_CONTEXT
+        self._interpreter.resize_tensor_input(self._input, [1, self._frames, MEL_BINS])
+        self._interpreter.allocate_tensors()
+
+    def __call__(self, window: np.ndarray) -> np.ndarray:
+        self._interpreter.set_tensor(
+            self._input, np.ascontiguousarray(window[np.newaxis], dtype=np.float32)
+        )
+        self._interpreter.invoke()
+        return self._interpreter.get_tensor(self._output)[0, :, 0]
