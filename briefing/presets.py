@@ -128,10 +128,17 @@ def _auto() -> tuple[Backend, str]:
         try:
             backend = get_backend(name)
         except BackendUnavailable as exc:
-            skipped.append(f"{name}: {exc}")
+            skipped.append((name, str(exc)))
             continue
         problem = backend.available()
         if problem is None:
-            return backend, "auto" + (f" ({'; '.join(skipped)})" if skipped else "")
-        skipped.append(f"{name}: {problem}")
-    raise BackendUnavailable("no voice works here: " + "; ".join(skipped))
+            for skipped_name, why in skipped:
+                log.info("auto: %s skipped: %s", skipped_name, why)
+            if not skipped:
+                return backend, "auto"
+            names = ", ".join(skipped_name for skipped_name, _ in skipped)
+            return backend, f"auto; {names} not available here, see `briefing voices`"
+        skipped.append((name, problem))
+    raise BackendUnavailable(
+        "no voice works here: " + "; ".join(f"{name}: {why}" for name, why in skipped)
+    )
