@@ -234,6 +234,6 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path) -> None:
             parameters=["-write_xing", "1", "-id3v2_version", "0"],
         )
     except OSError as exc:
-        raise OutputError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+        raise OutputError.writing(path, exc) from exc
     except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's output
         raise AudioError(f"MP3 encoding failed: {str(exc).strip().splitlines()[-1]}") from exc

@@ -16,6 +16,9 @@ module that calls them.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class BriefingError(Exception):
     """Base of every error meant for the user."""
@@ -27,6 +30,16 @@ class InputError(BriefingError):
 
 class OutputError(BriefingError):
     """An output file or folder cannot be written."""
+
+    @classmethod
+    def writing(cls, path: Path, exc: OSError) -> OutputError:
+        """The user's words for an OSError met while writing ``path`` (often a
+        temporary name, so the message names its folder)."""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return cls(
+                f"the disk is full while writing to {path.parent}; free some space and run again"
+            )
+        return cls(f"cannot write to {path.parent}: {exc.strerror or exc}")
 
 
 class BackendUnavailable(BriefingError):

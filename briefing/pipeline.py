@@ -10,7 +10,6 @@ runs them in order and owns the all-or-nothing write of the outputs.
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import tempfile
@@ -186,14 +185,7 @@ def _staged(paths: dict[str, Path]) -> Iterator[dict[str, Path]]:
             os.chmod(temp, mode)
             os.replace(temp, paths[role])
     except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise OutputError(
-                f"the disk is full while writing to {paths['audio'].parent}; "
-                "free some space and run again"
-            ) from exc
-        raise OutputError(
-            f"cannot write to {paths['audio'].parent}: {exc.strerror or exc}"
-        ) from exc
+        raise OutputError.writing(paths["audio"], exc) from exc
     finally:
         for temp in staged.values():
             with contextlib.suppress(FileNotFoundError):

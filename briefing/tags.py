@@ -115,7 +115,7 @@ def write_tags(
     try:
         tags.save(str(path), v2_version=3)
     except OSError as exc:
-        raise OutputError(f"cannot write tags to {path.name}: {exc.strerror or exc}") from exc
+        raise OutputError.writing(path, exc) from exc
 
 
 def read_cover(cover: Path) -> tuple[bytes, str]:

@@ -299,3 +299,25 @@ def test_debug_shows_the_traceback(tmp_path):
 
     with pytest.raises(InputError):
         run("--debug", "make", str(tmp_path / "nope.txt"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 300 kB filesystem: too small for the seed's MP3. Needs mount rights."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_reported_and_leaves_nothing_behind(small_disk):
+    result = run("make", str(SEED), "-o", str(small_disk / "x.mp3"), "--backend", "espeak", "-q")
+    assert_user_error(result, "disk is full.*free some space")
+    assert list(small_disk.iterdir()) == []
