@@ -40,9 +40,9 @@ def article_json(article: Article) -> dict:
 @click.option(
     "--backend",
     type=click.Choice(["auto", *backend_names()]),
-    default="espeak",
+    default="auto",
     show_default=True,
-    help="Whose chunk length limit to plan for.",
+    help="Plan chunks for this backend's length limit (auto: the one make would use).",
 )
 def plan(source: str, as_json: bool, backend: str) -> None:
     """Show the cleaned article: metadata, chapters and every chunk as written and as spoken."""
