@@ -19,10 +19,20 @@ _EVEN_CHAPTER_CHARS = 900
 _MIN_SPLIT_CHARS = 1500
 _LEAD_SENTENCE_MAX_CHARS = 30
 _COLUMN_MARK = re.compile(r"^[【\[][^】\]]{1,20}[】\]]\s*")
-_NUMBERED_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|"
-    r"第[一二三四五六七八九十]{1,3}(?:部分|章|节|篇)|\d{1,2}[.、．]\s*(?=\D))"
+# Numbered headings by rank: 第一部分/第一章 above 一、 above （一） above 1.
+# Only the highest rank present becomes chapters; lower ranks are list items
+# inside them (a law's （一）（二） under 第十一条, a report's 1. 2. under 一、).
+_NUMBERED_RANKS = (
+    re.compile(r"^第[一二三四五六七八九十百]{1,3}(?:部分|编|篇|章)\s*"),
+    re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、．.]"),
+    re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]"),
+    re.compile(r"^\d{1,2}\s*[.、．](?!\d)"),
 )
+_NUMBERED_HEADING_MAX_CHARS = 40
+_LIST_ITEM_END = ("。", "！", "？", "；", ";", "，", ",", "：", ":")
+# Short label paragraphs that head the parts of a digest (国内资讯, 基金动向).
+_LABEL_HEADING = re.compile(r"^[\u4e00-\u9fff“”]{2,8}$")
+_SPREAD_OUT = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff](?:[ \u3000]|$))")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _CLAUSE_SPLIT = re.compile(r"[，,：:；;。！？!?]")
 _ASCII_PUNCT_IN_CJK = re.compile(r"(?<=[\u4e00-\u9fff”」』）])([,:;?!])(?=[\u4e00-\u9fff“「『（])")
@@ -63,7 +73,8 @@ def spoken_headline(title: str) -> str:
 
 def short_title(text: str) -> str:
     """A chapter title of at most 24 characters that reads well in a podcast app."""
-    text = text.strip().rstrip("。！？!?；;，,：:")
+    # "第九章 附 则": the space only spreads the characters on the page.
+    text = _SPREAD_OUT.sub("", text.strip()).rstrip("。！？!?；;，,：:")
     # Pages often type ASCII punctuation between Chinese words; titles show full-width.
     text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _FULL_WIDTH[m.group(1)], text)
     if len(text) <= MAX_TITLE_CHARS:
@@ -84,29 +95,47 @@ def short_title(text: str) -> str:
 
 def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
     """Short numbered paragraphs (一、概况 / （二）… / 第三部分 …) are headings
-    when at least two of them are present."""
-    numbered = [
-        i for i, block in enumerate(blocks)
-        if not block.heading_level and _NUMBERED_HEADING.match(block.text)
-        and len(block.text) <= 40 and not block.text.endswith(("。", "！", "？"))
-    ]
-    if len(numbered) < 2:
-        return blocks
-    return [Block(b.text, 2) if i in numbered else b for i, b in enumerate(blocks)]
+    when at least two of the highest rank present are; failing those, short
+    label paragraphs (国内资讯 / 国际资讯) that each head longer text."""
+    for rank in _NUMBERED_RANKS:
+        numbered = {
+            i
+            for i, block in enumerate(blocks)
+            if not block.heading_level
+            and rank.match(block.text)
+            and len(block.text) <= _NUMBERED_HEADING_MAX_CHARS
+            and not block.text.endswith(_LIST_ITEM_END)
+        }
+        if len(numbered) >= 2:
+            return [Block(b.text, 2) if i in numbered else b for i, b in enumerate(blocks)]
+    labels = {
+        i
+        for i, block in enumerate(blocks[:-1])
+        if not block.heading_level
+        and _LABEL_HEADING.match(block.text)
+        and len(blocks[i + 1].text) > len(block.text) * 2
+        and not blocks[i + 1].heading_level
+    }
+    if len(labels) >= 2:
+        return [Block(b.text, 2) if i in labels else b for i, b in enumerate(blocks)]
+    return blocks
 
 
 def _by_headings(blocks: list[Block]) -> list[Section]:
     sections = [Section(title="", paragraphs=[])]
+    only_heading = False  # the last section holds nothing but its own heading yet
     for block in blocks:
         if block.heading_level:
-            if sections[-1].title and not sections[-1].paragraphs:
-                # A heading right under another (h2 then h3): keep the first as title
-                # and read the second as the chapter's opening line.
+            if sections[-1].title and only_heading:
+                # A heading right under another (h2 then h3): keep the first as
+                # title and read the second as the chapter's next line.
                 sections[-1].paragraphs.append(block.text)
                 continue
             sections.append(Section(title=short_title(block.text), paragraphs=[block.text]))
+            only_heading = True
         else:
             sections[-1].paragraphs.append(block.text)
+            only_heading = False
     return sections
 
 
@@ -126,7 +155,9 @@ def _by_lead_clauses(paragraphs: list[str]) -> list[Section] | None:
     for paragraph in paragraphs:
         lead = _lead_sentence(paragraph)
         first_clause = _CLAUSE_SPLIT.split(lead, maxsplit=1)[0] if lead else ""
-        shapes.append(len(first_clause) if lead and 2 <= len(first_clause) < len(lead) - 1 else None)
+        shapes.append(
+            len(first_clause) if lead and 2 <= len(first_clause) < len(lead) - 1 else None
+        )
     best: tuple[int, int] = (0, 0)  # (start, length) of the longest parallel run
     start = 0
     for i in range(1, len(shapes) + 1):
