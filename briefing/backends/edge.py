@@ -160,6 +160,9 @@ class EdgeBackend:
     # Short requests: more of them in flight, and a retry redoes little.
     max_chunk_chars = 300
     format_version = "1"
+    # Chunks in flight when the user does not say: fast, and far below the
+    # 40-odd parallel connections the service treats as abuse.
+    default_jobs = 8
 
     def __init__(
         self,
