@@ -112,6 +112,8 @@ def test_keyboard_play_chapter_seek_and_transcript_highlight(
     page.wait_for_selector(".player-controls:not([hidden])")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
 
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.querySelector('.player-audio').paused")  # 1.4.2: no autoplay
     _tab_to(page, ".player-play")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")  # 2.4.7: the focus is visible

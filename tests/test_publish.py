@@ -413,3 +413,16 @@ def test_publish_real_make_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     page = (site / "episodes" / "duan-xin-wen.html").read_text("utf-8")
     assert page.count('class="chapter"') == 3
     assert page.count('<p><span class="cue"') >= 6  # paragraphs recovered from the .txt
+
+
+def test_a_briefing_without_chapters_still_gets_its_whole_transcript(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "flat", chapters=[])
+    (tmp_path / "flat.chapters.json").unlink()
+    metadata = read_metadata(tmp_path / "flat.briefing.json")
+    del metadata["files"]["chapters"]
+    write_metadata(tmp_path / "flat.briefing.json", metadata)
+    _publish(tmp_path)
+    page = (tmp_path / "episodes" / "flat.html").read_text("utf-8")
+    assert 'class="chapters"' not in page
+    assert page.count('class="cue"') == 6
+    assert "podcast:chapters" not in (tmp_path / "feed.xml").read_text("utf-8")
