@@ -243,17 +243,16 @@ def normalize(text: str) -> str:
     Traditional characters converted to Simplified for the voice."""
     if not text.strip():
         return text
-    text = apply_rules(text)
+    text = apply_rules(to_simplified(text))
     # The grammar costs about 1.5 ms per character however plain the text, so
     # it only sees windows around digits, wide enough for the words that
     # decide a reading (第, 零下 before; 年, 个, 平方公里, 摄氏度 after).
-    # Everything else only needs Traditional → Simplified, by the same table.
     spoken, position = [], 0
     for start, end in _grammar_windows(text):
-        spoken.append(to_simplified(text[position:start]))
+        spoken.append(text[position:start])
         spoken.append(_normalizer().normalize(text[start:end]))
         position = end
-    spoken.append(to_simplified(text[position:]))
+    spoken.append(text[position:])
     return "".join(spoken)
 
 
@@ -279,29 +278,43 @@ def _grammar_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def to_simplified(text: str) -> str:
-    """Traditional characters to Simplified, one by one, as WeTextProcessing does."""
-    return text.translate(_traditional_table())
-
-
-@functools.cache
-def _traditional_table() -> dict[int, str]:
-    from importlib.resources import files
-
-    table = {}
-    data = files("tn") / "chinese" / "data" / "char" / "traditional_to_simple.tsv"
-    for line in data.read_text(encoding="utf-8").splitlines():
-        traditional, _, simplified = line.partition("\t")
-        if len(traditional) == 1 and simplified:
-            table[ord(traditional)] = simplified
-    return table
-
-
 def normalize_article(article: Article) -> Article:
     """Give every chunk its spoken form."""
     for chunk in article.chunks:
         chunk.spoken = normalize(chunk.text)
     return article
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese to Simplified, phrase by phrase (頭髮 → 头发 but
+    乾隆 stays), for the voice; the transcript keeps what was written.
+
+    Only text with a character outside the Simplified standard set is
+    converted: OpenCC's phrase table turns some Simplified phrases into
+    Traditional ones (结束 → 結束, 显著 → 显着)."""
+    if text.isascii() or _traditional_chars().isdisjoint(text):
+        return text
+    return _opencc().convert(text)
+
+
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    """Characters WeTextProcessing's table simplifies that the national
+    standard of Simplified characters (通用规范汉字表, 8105) does not hold."""
+    from importlib.resources import files
+
+    folder = files("tn") / "chinese" / "data" / "char"
+    standard = set((folder / "charset_national_standard_2013_8105.tsv").read_text("utf-8").split())
+    table = (folder / "traditional_to_simple.tsv").read_text(encoding="utf-8").splitlines()
+    traditional = {line.split("\t")[0] for line in table if "\t" in line}
+    return frozenset(ch for ch in traditional if len(ch) == 1 and ch not in standard)
+
+
+@functools.cache
+def _opencc():  # type: ignore[no-untyped-def]
+    from opencc_purepy import OpenCC
+
+    return OpenCC("t2s")
 
 
 def grammar_dir() -> Path:

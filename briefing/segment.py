@@ -28,8 +28,8 @@ _UNBREAKABLE = re.compile(
     r"(?:https?://|www\.)\S+?(?=[\u4e00-\u9fff，。！？；、]|$)|[\w.+-]+@[\w-]+\.[\w.]+|"
     r"\d+(?:[.,:：/]\d+)*%?|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z0-9]+)*"
 )
-_OPEN_QUOTES = "“‘「『《（(\""
-_CLOSE_QUOTES = "”’」』》）)\""
+_OPEN_QUOTES = '“‘「『《（("'
+_CLOSE_QUOTES = '”’」』》）)"'
 
 
 def segment(article: Article, max_chars: int) -> Article:
@@ -52,27 +52,35 @@ def segment(article: Article, max_chars: int) -> Article:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph, each keeping its closing quotes and brackets."""
-    sentences = []
-    for match in _SENTENCE.finditer(paragraph):
-        sentence = match.group(0).strip()
-        if sentence:
-            sentences.append(sentence)
-    return _rejoin_quotes(sentences)
+    """Sentences of a paragraph, each keeping its closing quotes and brackets.
 
-
-def _rejoin_quotes(sentences: list[str]) -> list[str]:
-    """A sentence ending inside an open quotation continues to its close:
-    他说：“走吧。我们去。”is one sentence."""
-    joined: list[str] = []
+    A sentence that ends inside an open quotation continues to its close
+    (他说：“走吧。我们去。” is one sentence); one with nothing to say (a lone
+    ……) stays with the sentence before it; "Dr." and "U.S." end nothing."""
+    spans: list[tuple[int, int]] = []
     depth = 0
-    for sentence in sentences:
-        if depth > 0 and joined:
-            joined[-1] += sentence
+    for match in _SENTENCE.finditer(paragraph):
+        start, end = match.span()
+        piece = paragraph[start:end]
+        if not piece.strip():
+            continue
+        joins = spans and (
+            depth > 0
+            or not any(ch.isalnum() for ch in piece)
+            or _ABBREVIATION.search(paragraph[spans[-1][0] : spans[-1][1]])
+        )
+        if joins:
+            spans[-1] = (spans[-1][0], end)
         else:
-            joined.append(sentence)
-        depth = max(0, depth + _quote_balance(sentence))
-    return joined
+            spans.append((start, end))
+        depth = max(0, depth + _quote_balance(piece))
+    if len(spans) > 1 and not any(ch.isalnum() for ch in paragraph[slice(*spans[0])]):
+        spans[:2] = [(spans[0][0], spans[1][1])]  # "……开头": the ellipsis leads in
+    return [paragraph[start:end].strip() for start, end in spans]
+
+
+# An ASCII full stop after these is not the end of a sentence.
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Inc|Ltd|Co|Jr|Sr|vs|etc)|\b[A-Z])\.$")
 
 
 def _quote_balance(text: str) -> int:
