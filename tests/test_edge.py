@@ -300,3 +300,9 @@ def test_every_edge_preset_names_a_known_voice() -> None:
     for preset in edge_presets:
         assert preset.voice in known, preset.name
         assert preset.description
+
+
+def test_a_service_that_never_sends_audio_gets_its_own_advice(edge_server) -> None:
+    edge_server.fail_always("no-audio")
+    with pytest.raises(SynthesisError, match="sent no audio, 2 times; if the text has nothing"):
+        list(_backend(attempts=2).synthesize(_requests(["Ⅳ号"]), jobs=1))

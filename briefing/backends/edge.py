@@ -134,13 +134,22 @@ def _is_speakable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-class _Retryable(Exception):
-    """A failure worth another attempt; ``cause`` is said to the user if we give up."""
+_RETRY_ADVICE = (
+    "check the network and run the same command again (finished chunks are cached), "
+    "or use --backend baker or espeak"
+)
 
-    def __init__(self, cause: str, retry_after_s: float | None = None) -> None:
+
+class _Retryable(Exception):
+    """A failure worth another attempt; ``cause`` and ``advice`` are said if we give up."""
+
+    def __init__(
+        self, cause: str, retry_after_s: float | None = None, advice: str = _RETRY_ADVICE
+    ) -> None:
         super().__init__(cause)
         self.cause = cause
         self.retry_after_s = retry_after_s
+        self.advice = advice
 
 
 class _Fatal(Exception):
@@ -305,9 +314,7 @@ class EdgeBackend:
             except _Retryable as exc:
                 if attempt == self.attempts:
                     raise SynthesisError(
-                        f"edge failed on {label}: {exc.cause}, {self.attempts} times; "
-                        "check the network and run the same command again "
-                        "(finished chunks are cached), or use --backend baker or espeak"
+                        f"edge failed on {label}: {exc.cause}, {self.attempts} times; {exc.advice}"
                     ) from exc
                 delay = self._backoff(attempt, exc.retry_after_s)
                 log.info("%s: %s; retry %d in %.2f s", label, exc.cause, attempt, delay)
@@ -394,7 +401,11 @@ def _translate(exc: BaseException) -> _Retryable | _Fatal:
     if isinstance(exc, edge_errors.SkewAdjustmentError):
         return _Fatal("the service refused the request (HTTP 403)", _advice(403))
     if isinstance(exc, edge_errors.NoAudioReceived):
-        return _Retryable("the service sent no audio")
+        return _Retryable(
+            "the service sent no audio",
+            advice="if the text has nothing a voice can read, edit it out; "
+            "else run the same command again (finished chunks are cached)",
+        )
     if isinstance(exc, edge_errors.WebSocketError):
         return _Retryable(f"the connection broke ({exc})")
     if isinstance(exc, (edge_errors.UnexpectedResponse, edge_errors.UnknownResponse)):
