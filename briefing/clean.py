@@ -100,12 +100,18 @@ _TAIL_MARKER = re.compile(
     r"作者最近文章|网友评论.*|我要评论.*|评论\s*[（(]?\d*[)）]?|\d+\s*人参与\s*\d*\s*评论|留言|"
     r"版权声明|免责声明|跟贴广场.*)\s*[:：]?$"
 )
+# Prompts and notices of the page. Strong marks (a QR code, a copyright or
+# privacy notice) make a paragraph of up to 150 characters chrome; weak ones
+# (download our app, scan) only a short one, as stories mention them too.
 _PROMOTION = re.compile(
-    r"二维码|扫一扫|扫码|掃碼|下载.{0,8}(?:APP|App|app|客户端)|更多原创资讯|未经授权不得转载|"
-    r"未經授權不得轉載|版权所有|版權所有|All rights reserved|Copyright\s*©|隐私(?:声明|政策)|"
-    r"隱私(?:聲明|權)|cookies?",
+    r"二维码|二維碼|未经授权不得转载|未經授權不得轉載|版权所有|版權所有|All rights reserved|"
+    r"Copyright\s*©|隐私(?:声明|政策)|隱私(?:聲明|權)|cookies?|更多原创资讯",
     re.I,
 )
+_WEAK_PROMOTION = re.compile(
+    r"扫一扫|扫码|掃碼|下载.{0,8}(?:APP|App|app|客户端)|关注.{0,8}(?:公众号|微信|微博)", re.I
+)
+_WEAK_PROMOTION_MAX_CHARS = 50
 _PROMOTION_MAX_CHARS = 150
 # Photo captions end with a credit: "（消防局提供）", "小花母亲供图", "（刘通摄）",
 # "视觉中国 资料", "中央社記者邱俊欽桃園傳真 105年3月19日".
@@ -490,13 +496,31 @@ def _from_lines(blocks: list[Block], guess_title: bool = True) -> Document:
     # Headings left with no text after them (a trailing "留言") are page furniture.
     while document.blocks and document.blocks[-1].heading_level:
         document.blocks.pop()
+    if document.blocks and (match := _CLOSING_NAME.search(document.blocks[-1].text)):
+        document.author = document.author or match.group(1)
+        document.blocks[-1].text = document.blocks[-1].text[: match.start()]
     return document
+
+
+_FOOTER_FIELDS = re.compile(
+    r"主办单位|主辦單位|版权所有|版權所有|地址[:：]|邮编[:：]|郵編|电话[:：]|電話[:：]|ICP备|ICP證|"
+    r"技术支持[:：]|联系我们|聯絡我們|网站地图"
+)
+_FOOTER_MAX_CHARS = 300
+# "…实现轻松换新iPhone。(李楠)": the writer's name closing the story.
+_CLOSING_NAME = re.compile(
+    rf"\s*[（(](?!化名|下同|待续|完\b|全文完|未完)([{_HAN}]{{2,3}}(?:[\s、][{_HAN}]{{2,3}})?)[)）]$"
+)
 
 
 def _is_chrome(text: str) -> bool:
     if _NAVIGATION.match(text) or _IMAGE_NAME.match(text) or _is_caption(text):
         return True
+    if len(text) <= _FOOTER_MAX_CHARS and len(_FOOTER_FIELDS.findall(text)) >= 2:
+        return True
     if len(text) <= _PROMOTION_MAX_CHARS and _PROMOTION.search(text):
+        return True
+    if len(text) <= _WEAK_PROMOTION_MAX_CHARS and _WEAK_PROMOTION.search(text):
         return True
     return _is_foreign(text)
 

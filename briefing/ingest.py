@@ -8,6 +8,7 @@ noise aloud.
 from __future__ import annotations
 
 import enum
+import http.client
 import logging
 import sys
 import urllib.error
@@ -55,6 +56,13 @@ def read(source: str) -> RawDocument:
         return RawDocument(text, sniff_kind(text), "briefing")
     if is_url(source):
         data, content_type = _fetch(source)
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type and not (
+            media_type.startswith("text/") or "html" in media_type or "xml" in media_type
+        ):
+            raise InputError(
+                f"{source} is {media_type}, not a web page; give the address of the article's page"
+            )
         text = decode(data, source, _charset_from(content_type))
         name = Path(source.split("?")[0].rstrip("/")).stem or "briefing"
         kind = Kind.HTML if "html" in content_type or sniff_kind(text) is Kind.HTML else Kind.TEXT
@@ -90,7 +98,11 @@ def kind_of(path: Path, text: str) -> Kind:
 
 def sniff_kind(text: str) -> Kind:
     head = text.lstrip()[:2000].lower()
-    if head.startswith(("<!doctype html", "<html")) or ("<body" in head) or ("<p>" in head and "</p>" in head):
+    if (
+        head.startswith(("<!doctype html", "<html"))
+        or ("<body" in head)
+        or ("<p>" in head and "</p>" in head)
+    ):
         return Kind.HTML
     if any(line.startswith(("# ", "## ", "### ")) for line in text.splitlines()):
         return Kind.MARKDOWN
@@ -102,7 +114,9 @@ def decode(data: bytes, where: str, declared: str | None = None) -> str:
     if not data.strip():
         raise InputError(f"{where} is empty; give an article with some text")
     if _looks_binary(data):
-        raise InputError(f"{where} looks like binary data, not text; give a .txt, .md or .html article")
+        raise InputError(
+            f"{where} looks like binary data, not text; give a .txt, .md or .html article"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return _checked(data.decode("utf-8-sig", "replace"), where)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -164,10 +178,15 @@ def _fetch(url: str) -> tuple[bytes, str]:
             data = response.read(_MAX_INPUT_BYTES + 1)
             content_type = response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{url}: cannot be fetched ({reason}); check the address and your network") from exc
+        raise InputError(
+            f"{url}: the server answered {exc.code} {exc.reason}; check the address, "
+            "or save the page and give the file"
+        ) from exc
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        reason = str(getattr(exc, "reason", exc)).replace("\n", " ")
+        raise InputError(
+            f"{url}: cannot be fetched ({reason}); check the address and your network"
+        ) from exc
     if len(data) > _MAX_INPUT_BYTES:
         raise InputError(f"{url}: the page is larger than 20 MB")
     return data, content_type

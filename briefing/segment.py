@@ -28,6 +28,7 @@ _UNBREAKABLE = re.compile(
     r"(?:https?://|www\.)\S+?(?=[\u4e00-\u9fff，。！？；、]|$)|[\w.+-]+@[\w-]+\.[\w.]+|"
     r"\d+(?:[.,:：/]\d+)*%?|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z0-9]+)*"
 )
+_HARD_LIMIT_FACTOR = 3
 _OPEN_QUOTES = '“‘「『《（("'
 _CLOSE_QUOTES = '”’」』》）)"'
 
@@ -138,7 +139,9 @@ def _split_words(clause: str, max_chars: int) -> list[str]:
         if len(current) + len(token) > max_chars and current:
             pieces.append(current)
             current = ""
-        while len(token) > max_chars:  # one unbreakable token longer than the limit
+        # A URL or number longer than the limit goes out whole, alone: read
+        # in halves it would be nonsense. Only run-on garbage is cut.
+        while len(token) > _HARD_LIMIT_FACTOR * max_chars:
             pieces.append(token[:max_chars])
             token = token[max_chars:]
         current += token

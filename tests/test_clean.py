@@ -1,0 +1,233 @@
+"""Page chrome: never read aloud, its metadata kept, no body text lost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from briefing.clean import Document, page_title, parse
+from briefing.errors import InputError
+from briefing.ingest import Kind, RawDocument
+
+
+def text_document(text: str) -> Document:
+    return parse(RawDocument(text, Kind.TEXT, "article"))
+
+
+def body(document: Document) -> list[str]:
+    return [block.text for block in document.blocks if not block.heading_level]
+
+
+BODY = "今年是新中国成立70周年，是全面建成小康社会、实现第一个百年奋斗目标的关键之年。"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "webwxgetmsgimg_副本.jpg",
+        "1",
+        "听新闻",
+        "下一篇",
+        "上一篇：某某文章",
+        "分享到：",
+        "扫一扫",
+        "打印",
+        "关闭窗口",
+        "字号",
+        "【大 中 小】",
+        "（完）",
+        "相关新闻：",
+        "推荐阅读：",
+        "（原标题：国务院联防联控机制印发通知）",
+        "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)",
+        "澎湃新闻报料：4009-20-4009 澎湃新闻，未经授权不得转载",
+        "（实习生王金茹对此文亦有贡献）",
+        "当前位置：首页 > 新闻",
+        "首页 > 科技湃",
+        "已收藏!",
+        "知道了",
+        "扫描下方二维码关注苹果汇官方微信(或微信中搜：appleinc2012)。",
+        "小花母亲说，女儿的左眼被塞了不止几十块小纸片。 小花母亲供图",
+        "（消防局提供）",
+        "▲图片来自视频截图。",
+        "共享充电宝。视觉中国 资料",
+        "浏览次数：2168",
+        "主办单位：山西医科大学纪检监察室 版权所有 地址：太原市新建南路56号",
+        "本網站使用相關技術提供更好的閱讀體驗，同時尊重使用者隱私，點這裡瞭解中央社隱私聲明。",
+        "Your browser does not appear to support Traditional Chinese. "
+        "Would you like to go to CNA's English website?",
+        "こちらのページは繁体字版です。日本語版「フォーカス台湾」に移動しますか。",
+    ],
+)
+def test_chrome_is_not_read(chrome: str) -> None:
+    document = text_document(f"标题在这里\n{BODY}\n{chrome}\n")
+    assert body(document) == [BODY]
+
+
+def test_seed_page_metadata_is_kept() -> None:
+    document = text_document(
+        "webwxgetmsgimg_副本.jpg\n【思想周刊·政声】紧扣“关键之年”做好对口支援\n"
+        "2019-04-02 07:14:00  来源:中国江苏网  \n1\n听新闻\n\n" + BODY + "\n\n"
+        "  (作者为江苏省政府驻西北办事处副主任 刘浩春\n\n"
+        "标签:脱贫;支援;发展\n责编:孟涛 崔欣\n下一篇"
+    )
+    assert document.title == "【思想周刊·政声】紧扣“关键之年”做好对口支援"
+    assert document.published == datetime(2019, 4, 2, 7, 14)
+    assert document.source == "中国江苏网"
+    assert document.author == "刘浩春"
+    assert document.editors == ["孟涛", "崔欣"]
+    assert document.tags == ["脱贫", "支援", "发展"]
+    assert body(document) == [BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("来源：天天基金网", "source", "天天基金网"),
+        ("作者：医技药剂党支部", "author", "医技药剂党支部"),
+        ("采写：南都见习记者 林子沛", "author", "林子沛"),
+        ("责任编辑：柴敏懿", "editors", ["柴敏懿"]),
+        ("编辑：张三 李四", "editors", ["张三", "李四"]),
+        ("关键词 >> 习近平", "tags", ["习近平"]),
+        ("关键词：脱贫，支援", "tags", ["脱贫", "支援"]),
+        ("来源: | 发布时间: 2018-05-17 | 浏览次数: 2168", "published", datetime(2018, 5, 17)),
+        ("时间：2019年10月31日 23:00  浏览：", "published", datetime(2019, 10, 31, 23, 0)),
+        ("最新更新：2016/03/19 10:48", "published", datetime(2016, 3, 19, 10, 48)),
+        ("澎湃新闻记者 段彦超 廖艳", "author", "段彦超、廖艳"),
+        ("记者陈嘉宁／桃园机场报导", "author", "陈嘉宁"),
+    ],
+)
+def test_metadata_lines(line: str, field: str, value: object) -> None:
+    document = text_document(f"标题在这里\n{line}\n{BODY}\n")
+    assert getattr(document, field) == value
+    assert body(document) == [BODY]
+
+
+def test_agency_under_the_headline_is_the_source() -> None:
+    document = text_document(f"标题在这里\n新华社\n{BODY}\n")
+    assert document.source == "新华社"
+    assert body(document) == [BODY]
+
+
+def test_inline_byline_is_metadata_and_the_rest_of_the_sentence_stays() -> None:
+    document = text_document(
+        "标题在这里\n新京报讯（记者 陆一夫）11月25日，新京报记者登录拼多多全球购页面。\n"
+    )
+    assert document.author == "陆一夫"
+    assert document.source == "新京报"
+    assert body(document) == ["新京报讯11月25日，新京报记者登录拼多多全球购页面。"]
+
+
+def test_cna_dateline_gives_author_and_source() -> None:
+    document = text_document(
+        "標題在這裡\n（中央社記者邱俊欽桃園19日電）桃園市平鎮區一家輪胎行今天清晨發生大火。\n"
+    )
+    assert (document.author, document.source) == ("邱俊欽", "中央社")
+    assert body(document) == ["桃園市平鎮區一家輪胎行今天清晨發生大火。"]
+
+
+def test_closing_name_in_brackets_is_the_author() -> None:
+    document = text_document(f"标题在这里\n{BODY}\n实现轻松换新iPhone。(李楠)\n")
+    assert document.author == "李楠"
+    assert body(document)[-1] == "实现轻松换新iPhone。"
+    kept = text_document(f"标题在这里\n{BODY}\n7岁的小花（化名）\n")
+    assert body(kept)[-1] == "7岁的小花（化名）"
+
+
+def test_everything_after_related_news_is_page_furniture() -> None:
+    document = text_document(
+        f"标题在这里\n{BODY}\n相关推荐\n另一篇新闻的标题很长很长。\n责任编辑：王五\n"
+    )
+    assert body(document) == [BODY]
+    assert document.editors == ["王五"]
+
+
+def test_body_sentences_that_mention_chrome_words_stay() -> None:
+    lines = [
+        "会议时间：2019年9月26日，地点在北京。",
+        "他说，下载APP的用户越来越多，今年已经超过一亿人，这一数字仍在增长，行业人士认为这与疫情有关，"
+        "许多人第一次用手机办理业务，从此离不开了，而企业也借机推出了更多的服务，包括扫码付款、线上挂号等等，"
+        "这些变化在一两年前还难以想象，如今已是日常。",
+        "小刚的爷爷称，愿用自己的眼睛做实验。",
+    ]
+    document = text_document("标题在这里\n" + "\n".join(lines) + "\n")
+    assert body(document) == lines
+
+
+def test_markdown_headings_bold_lines_and_menus() -> None:
+    markdown = (
+        "# 标题\n\n" + BODY + "\n\n**坚定制度自信，从三方面论述**\n\n" + BODY + "\n\n"
+        "- 推荐\n- 娱乐\n- 体育\n\n## 第二部分\n\n" + BODY + "\n"
+    )
+    document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
+    assert document.title == "标题"
+    assert [(b.text, b.heading_level) for b in document.blocks if b.heading_level] == [
+        ("坚定制度自信，从三方面论述", 3),
+        ("第二部分", 2),
+    ]
+    assert body(document) == [BODY, BODY, BODY]
+
+
+def test_hard_wrapped_lines_join_without_losing_latin_spaces() -> None:
+    markdown = (
+        "# 标题\n\n桃園市平鎮區一家輪胎行19日清晨發生大火，7人從火\n"
+        "場中疏散。Apple\nWatch 也在場。\n"
+    )
+    document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
+    assert body(document) == [
+        "桃園市平鎮區一家輪胎行19日清晨發生大火，7人從火場中疏散。Apple Watch 也在場。"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "heading", "title"),
+    [
+        ("平鎮輪胎行惡火 疏散7人1女命喪 | 社會 | 中央社 CNA", "", "平鎮輪胎行惡火 疏散7人1女命喪"),
+        ("法国全国大罢工再次严重影响交通-新华网", "", "法国全国大罢工再次严重影响交通"),
+        (
+            "天宫一号与神舟九号交会对接新闻发布会_中国载人航天官方网站",
+            "",
+            "天宫一号与神舟九号交会对接新闻发布会",
+        ),
+        (
+            "血濺桃機 他把老婆丟下樓再跳樓 | 聯合新聞網",
+            "血濺桃機 他把老婆丟下樓再跳樓",
+            "血濺桃機 他把老婆丟下樓再跳樓",
+        ),
+        ("【资讯汇总】9月26日盘中重要资讯汇总", "", "【资讯汇总】9月26日盘中重要资讯汇总"),
+    ],
+)
+def test_page_titles_lose_the_site_name(page: str, heading: str, title: str) -> None:
+    assert page_title(page, heading) == title
+
+
+def test_a_page_of_only_chrome_is_an_error() -> None:
+    with pytest.raises(InputError, match="no article text"):
+        text_document("听新闻\n下一篇\n责编:孟涛\n")
+
+
+HTML = """<html><head><title>女童眼睛被塞几十片纸_凤凰网</title>
+<meta name="keywords" content="小花,纸片,基金决策宝"></head><body>
+<div class="nav"><a href="/">首页</a></div>
+<article><h1>女童眼睛被塞几十片纸</h1>
+<p>7岁小花（化名）“眼睛被塞纸”事件，仍有许多疑问。11月22日，河南许昌禹州市官方人士向记者表示，调查组仍在紧锣密鼓工作中。</p>
+<p><img src="a.jpg"></p><p>小花家。</p>
+<p>禹州市教体局曾通报称，学生小刚（化名）向小花眼睛里塞了纸片。面对记者，小刚家说，据小刚讲是拿纸往小花眼睛上“蹭了蹭”。</p>
+<p><img src="b.jpg"></p><p>小刚的爷爷称，愿用自己的眼睛做实验。</p>
+<p>学生小丽（化名）称，事发当天，她看到老师帮小花“弄眼睛”，她到讲台交作业时，看到讲桌上放着一些小纸片。</p>
+</article>
+<div class="detail-comment"><p>网友甲：这事太离奇了，必须查清楚，给孩子一个交代。</p></div>
+</body></html>"""
+
+
+def test_html_page_body_metadata_captions_and_comments() -> None:
+    document = parse(RawDocument(HTML, Kind.HTML, "page"))
+    assert document.title == "女童眼睛被塞几十片纸"
+    assert document.tags == ["小花", "纸片"]  # the site-wide SEO word is not in the story
+    texts = body(document)
+    assert texts[0].startswith("7岁小花")
+    assert "小花家。" not in texts  # a photo caption
+    assert "小刚的爷爷称，愿用自己的眼睛做实验。" in texts  # could be the story: kept
+    assert not any("网友甲" in text for text in texts)
+    assert texts[-1].startswith("学生小丽")

@@ -1,0 +1,114 @@
+"""Chapters from whatever structure the text has."""
+
+from __future__ import annotations
+
+from briefing.clean import Block, Document
+from briefing.sections import MAX_TITLE_CHARS, build, short_title, spoken_headline
+
+PARAGRAPH = (
+    "江苏和对口省份经济发展互补性强、情感纽带越来越深、合作期待越来越高，我们不断拓展合作领域。"
+)
+
+
+def document(*blocks: Block, title: str = "【专栏】一篇文章的标题") -> Document:
+    return Document(title=title, blocks=list(blocks))
+
+
+def p(text: str = PARAGRAPH) -> Block:
+    return Block(text)
+
+
+def titles(doc: Document) -> list[str]:
+    return [section.title for section in build(doc).sections]
+
+
+def test_the_opening_chapter_starts_with_the_spoken_headline() -> None:
+    article = build(document(p(), p()))
+    assert (
+        spoken_headline("【思想周刊·政声】紧扣“关键之年”做好对口支援")
+        == "紧扣“关键之年”做好对口支援"
+    )
+    assert article.sections[0].paragraphs[0] == "一篇文章的标题"
+    assert article.sections[0].title == "一篇文章的标题"
+    assert article.title == "【专栏】一篇文章的标题"  # metadata keeps the column mark
+
+
+def test_markdown_and_html_headings() -> None:
+    doc = document(p(), Block("背景", 2), p(), Block("进展", 2), Block("最新情况", 3), p())
+    assert titles(doc) == ["一篇文章的标题", "背景", "进展"]
+    # the h3 right under an h2 is read as the chapter's next line, not a chapter
+    assert build(doc).sections[2].paragraphs[:2] == ["进展", "最新情况"]
+
+
+def test_chinese_numbered_headings() -> None:
+    doc = document(
+        p(),
+        p("一、总体要求"),
+        p(),
+        p("（一）指导思想"),
+        p(),
+        p("二、主要任务"),
+        p(),
+        p("1. 完善标准体系"),
+        p(),
+    )
+    # only the highest rank present makes chapters; （一） and 1. are items inside
+    assert titles(doc) == ["一篇文章的标题", "一、总体要求", "二、主要任务"]
+
+
+def test_law_chapters_and_list_items() -> None:
+    doc = document(
+        p("第一章 总 则"),
+        p("第一条 为了深化国家监察体制改革，制定本法。"),
+        p("（一）对公职人员开展廉政教育；"),
+        p("（二）进行调查；"),
+        p("第二章 监察机关及其职责"),
+        p("第七条 国家监察委员会是最高监察机关。"),
+    )
+    assert titles(doc) == ["一篇文章的标题", "第一章总则", "第二章 监察机关及其职责"]
+
+
+def test_digest_labels_become_chapters() -> None:
+    doc = document(p("收盘播报"), p(), p("国内资讯"), p(), p(), p("国际资讯"), p())
+    assert titles(doc) == ["一篇文章的标题", "收盘播报", "国内资讯", "国际资讯"]
+
+
+def test_parallel_lead_clauses_as_in_the_seed() -> None:
+    doc = document(
+        p("今年是关键之年。" + PARAGRAPH),
+        p("提高政治站位，进一步增强使命感责任感紧迫感。" + PARAGRAPH),
+        p("咬紧目标任务，以硬措施完成硬任务确保硬成效。" + PARAGRAPH),
+        p("拓宽协作空间，走好东西双向互济携手共进新路子。" + PARAGRAPH),
+    )
+    assert titles(doc)[1:] == [
+        "提高政治站位，进一步增强使命感责任感紧迫感",
+        "咬紧目标任务，以硬措施完成硬任务确保硬成效",
+        "拓宽协作空间，走好东西双向互济携手共进新路子",
+    ]
+
+
+def test_no_structure_gives_chapters_of_even_length_at_paragraph_boundaries() -> None:
+    paragraphs = [p(f"第{i}段{PARAGRAPH}{PARAGRAPH}{PARAGRAPH}") for i in range(30)]
+    article = build(document(*paragraphs))
+    lengths = [sum(len(x) for x in s.paragraphs) for s in article.sections]
+    assert len(article.sections) >= 4
+    assert max(lengths) < 2 * min(lengths)
+    # every paragraph is read exactly once, in order
+    read = [x for s in article.sections for x in s.paragraphs][1:]
+    assert read == [block.text for block in paragraphs]
+
+
+def test_a_short_article_is_one_chapter() -> None:
+    assert len(build(document(p(), p())).sections) == 1
+
+
+def test_chapter_titles_are_short() -> None:
+    long_heading = "贯彻落实十九届四中全会精神，坚定中国特色社会主义制度自信，抓好三件事"
+    title = short_title(long_heading)
+    assert len(title) <= MAX_TITLE_CHARS
+    assert title == "贯彻落实十九届四中全会精神"
+    no_clause = short_title(
+        "中华人民共和国国家监察委员会领导地方各级监察委员会的工作和上级监察委员会"
+    )
+    assert len(no_clause) <= MAX_TITLE_CHARS and no_clause.endswith("…")
+    assert short_title("提高政治站位,进一步增强使命感") == "提高政治站位，进一步增强使命感"

@@ -1,0 +1,88 @@
+"""Segmentation: sentences and chunks a backend can say in one request."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.article import Article, Boundary, Section
+from briefing.segment import segment, split_long, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("他说：“走吧。我们去。”然后离开了。", ["他说：“走吧。我们去。”", "然后离开了。"]),
+        ("这是……真的吗？！是的；不是。", ["这是……", "真的吗？！", "是的；", "不是。"]),
+        ("他说：“好。”她说：“行。”", ["他说：“好。”", "她说：“行。”"]),
+        ("（完）他来了。", ["（完）他来了。"]),
+        (
+            "比分3:2，气温6.4度。访问www.example.com了解。",
+            ["比分3:2，气温6.4度。", "访问www.example.com了解。"],
+        ),
+        ("他说“Hello world. This is fine.”对吧？", ["他说“Hello world. This is fine.”", "对吧？"]),
+        ("Dr. Smith 来了。美国U.S. Steel公司。", ["Dr. Smith 来了。", "美国U.S. Steel公司。"]),
+        ("第一句话。……", ["第一句话。……"]),
+        ("价格为1,234.5元。下一句!", ["价格为1,234.5元。", "下一句!"]),
+    ],
+)
+def test_sentences(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+def test_sentences_lose_no_text() -> None:
+    paragraph = "“一所学校最重要的学生是老师。” 他用“雷霆手段”唤醒老师们的责任心。显然……不够！"
+    assert "".join(split_sentences(paragraph)).replace(" ", "") == paragraph.replace(" ", "")
+
+
+LONG = (
+    "他强调，现在距离2020年完成脱贫攻坚目标任务只有两年时间，正是最吃劲的时候，"
+    "必须坚持不懈做好工作，不获全胜，决不收兵。"
+)
+
+
+def test_long_sentences_split_at_clauses_within_the_limit() -> None:
+    pieces = split_long(LONG, 24)
+    assert "".join(pieces) == LONG
+    assert all(len(piece) <= 24 for piece in pieces)
+    assert pieces[0] == "他强调，"
+    assert all(piece.endswith(("，", "。")) or len(piece) > 12 for piece in pieces)
+
+
+def test_a_clause_too_long_is_cut_at_word_boundaries_never_inside_numbers_or_words() -> None:
+    clause = "由中国人民银行常德市中心支行和iPhone 11的12,345.67元以及www.example.com共同主办的活动"
+    pieces = split_long(clause, 12)
+    assert "".join(pieces) == clause
+    for whole in ("12,345.67", "www.example.com", "iPhone 11", "中国人民银行"):
+        assert any(whole in piece for piece in pieces), whole
+    # The one piece over the limit is the URL, alone: better long than cut.
+    assert [piece for piece in pieces if len(piece) > 12] == ["www.example.com"]
+
+
+def test_segment_marks_boundaries_and_respects_the_backend_limit() -> None:
+    article = Article(
+        "t", [Section("一", ["第一句。" + LONG, "第二段。"]), Section("二", ["完了。"])]
+    )
+    segment(article, 30)
+    first, second = article.sections
+    assert all(len(chunk.text) <= 30 for chunk in article.chunks)
+    assert first.chunks[0].text == "第一句。"
+    assert first.chunks[0].boundary is Boundary.SENTENCE
+    assert first.chunks[1].boundary is Boundary.CLAUSE
+    assert first.chunks[-2].boundary is Boundary.PARAGRAPH
+    assert first.chunks[-1].boundary is Boundary.SECTION
+    assert [c.paragraph for c in first.chunks][-1] == 1
+    assert second.chunks[0].boundary is Boundary.SECTION
+
+
+def test_edge_sized_limit_splits_a_chinese_paragraph_without_spaces() -> None:
+    # edge-tts splits only at spaces and newlines: our chunks must be the limit.
+    paragraph = "江苏和对口省份经济发展互补性强、情感纽带越来越深、合作期待越来越高。" * 20
+    article = segment(Article("t", [Section("一", [paragraph])]), 100)
+    assert len(article.chunks) >= 14
+    assert all(len(chunk.text) <= 100 for chunk in article.chunks)
+    assert "".join(chunk.text for chunk in article.chunks) == paragraph
+
+
+def test_nothing_speakable_is_marked_so() -> None:
+    article = segment(Article("t", [Section("一", ["……", "——"])]), 50)
+    assert [chunk.speakable for chunk in article.chunks] == [False, False]
