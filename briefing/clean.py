@@ -464,7 +464,7 @@ def _from_lines(blocks: list[Block], guess_title: bool = True) -> Document:
     body_chars = 0
     ended = False  # after "相关新闻" and the like, only metadata is taken
     for block in blocks:
-        text = block.text.strip()
+        text = _without_chrome_sentences(block.text.strip())
         if not text:
             continue
         if block.heading_level == 1 and not document.title:
@@ -518,11 +518,29 @@ def _is_chrome(text: str) -> bool:
         return True
     if len(text) <= _FOOTER_MAX_CHARS and len(_FOOTER_FIELDS.findall(text)) >= 2:
         return True
-    if len(text) <= _PROMOTION_MAX_CHARS and _PROMOTION.search(text):
-        return True
     if len(text) <= _WEAK_PROMOTION_MAX_CHARS and _WEAK_PROMOTION.search(text):
         return True
     return _is_foreign(text)
+
+
+_INLINE_CHROME = re.compile(
+    r"[（(]\s*(?:本文来自|本文來自|原标题|原題|原题为|原標題|本文原标题)[^（）()]*[)）]|"
+    r"[（(][^（）()]{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫)[)）]"
+)
+_CLAUSE_OR_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”」』）)]*|$)")
+
+
+def _without_chrome_sentences(text: str) -> str:
+    """Remove the page's own sentences from a paragraph, keeping the story's:
+    '…对疾控至关重要。(本文来自澎湃新闻，更多原创资讯请下载APP)' keeps its
+    first sentence; a paragraph that is only a notice disappears."""
+    text = _INLINE_CHROME.sub("", text).strip()
+    if len(text) > _PROMOTION_MAX_CHARS * 4 or not _PROMOTION.search(text):
+        return text
+    sentences = [s for s in _CLAUSE_OR_SENTENCE.findall(text) if s.strip()]
+    kept = "".join(s for s in sentences if not _PROMOTION.search(s)).strip()
+    # Mostly notice: the rest is its lead-in ("专注苹果新闻报道。扫描二维码…").
+    return kept if len(kept) > len(text) / 2 else ""
 
 
 def _is_caption(text: str) -> bool:
