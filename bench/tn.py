@@ -97,6 +97,34 @@ def time_per_sentence_ms(repeats: int = 200) -> float:
     return statistics.median(samples)
 
 
+def article_sentences() -> list[str]:
+    """Every sentence of the real articles in tests/data/articles and the seed."""
+    from briefing import clean, ingest, sections, segment
+
+    sources = sorted((ROOT / "tests" / "data" / "articles").glob("*.html"))
+    sources.append(ROOT / "examples" / "jiangsu-duikou-zhiyuan.txt")
+    sentences = []
+    for source in sources:
+        article = sections.build(clean.parse(ingest.read(str(source))))
+        for section in article.sections:
+            for paragraph in section.paragraphs:
+                sentences += segment.split_sentences(paragraph)
+    return sentences
+
+
+def time_article_sentences_ms() -> list[float]:
+    from briefing.normalize import normalize
+
+    sentences = article_sentences()
+    normalize(sentences[0])
+    times = []
+    for sentence in sentences:
+        start = time.perf_counter()
+        normalize(sentence)
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev_set", nargs="?", type=Path, default=DEV_SET)
@@ -115,7 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dev set: {passed}/{len(outcomes)} correct ({accuracy(outcomes):.1%})")
     print(
         f"time per sentence: {time_per_sentence_ms():.2f} ms (median, "
-        f"{len(TYPICAL_SENTENCE)}-character sentence with figures)"
+        f"{len(TYPICAL_SENTENCE)}-character sentence dense with figures)"
+    )
+    times = time_article_sentences_ms()
+    print(
+        f"time per sentence of the real articles ({len(times)} sentences): "
+        f"median {statistics.median(times):.2f} ms, 90th percentile "
+        f"{times[int(len(times) * 0.9)]:.2f} ms, slowest {times[-1]:.2f} ms"
     )
     return 0
 

@@ -92,7 +92,9 @@ _FULL_WIDTH = str.maketrans(
     "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ％",
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%",
 )
-_FULL_WIDTH_BETWEEN_DIGITS = re.compile(r"(?<=\d)([．：／])(?=\d)")
+_FULL_WIDTH_BETWEEN_DIGITS = re.compile(r"(?<=\d)([．／])(?=\d)")
+# "15：30" is a time; "iPhone 11：64GB售5499元" is a headline's colon.
+_FULL_WIDTH_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4])：([0-5]\d)(?![\dA-Za-z])")
 _HAN_TENS = re.compile(r"([廿卅])(?=[一二三四五六七八九日号號歲岁年分秒時时])")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?(?![\d,])")
 _CURRENCY = re.compile(r"(HK\$|US\$|[¥￥$€£])\s*(\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
@@ -123,7 +125,13 @@ _SCORE_AFTER = re.compile(
     r"(?<![\d:])(\d{1,3})\s*[:：]\s*(\d{1,3})(?![\d:])(?=\s*(?:战胜|击败|获胜|取胜|胜出|力克|险胜|"
     r"负于|落败|告负|不敌|的比分|逆转|赢得|完胜|横扫))"
 )
-_LATIN_HYPHEN_NUMBER = re.compile(r"(?<=[A-Za-z])-(?=\d)")
+# COVID-19, SARS-CoV-2: the number is a name's, read here so the grammar
+# cannot take "19 s(ymptoms)" for 19 seconds.
+_LATIN_HYPHEN_NUMBER = re.compile(r"(?<=[A-Za-z])-(\d{1,2})(?![\d.])")
+_URL = re.compile(
+    r"https?://[\w\-.~:/?#\[\]@!$&'()*+,;=%]+?(?=[，。；！？、）」”\s]|[\u4e00-\u9fff]|$)"
+)
+_NUMBER_DASH_RANGE = re.compile(r"(?<=\d)\s*[—–]\s*(?=\d)")
 _GENERATION = re.compile(r"(?<![\d.第])(\d{2})后(?!\d)")
 # A model or serial number of three or more digits after Latin letters (RTX
 # 4090, CZ3101, K123) or a chip brand is read digit by digit; short ones
@@ -151,14 +159,15 @@ _NEGATIVE_PERCENT = re.compile(r"(?<![\d.%A-Za-z])[-−]\s*(\d+(?:\.\d+)?%)")
 
 def _fix_characters(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
-    text = _FULL_WIDTH_BETWEEN_DIGITS.sub(
-        lambda m: {"．": ".", "：": ":", "／": "/"}[m.group(1)], text
-    )
+    text = _FULL_WIDTH_BETWEEN_DIGITS.sub(lambda m: {"．": ".", "／": "/"}[m.group(1)], text)
+    text = _FULL_WIDTH_TIME.sub(r"\1:\2", text)
     # Taiwanese papers write 廿 and 卅 for 二十 and 三十 (卅二歲, 零時卅五分).
     return _HAN_TENS.sub(lambda m: "二十" if m.group(1) == "廿" else "三十", text)
 
 
 def _fix_symbols(text: str) -> str:
+    # A web address is for the eye: read aloud it is noise, so the voice skips it.
+    text = _URL.sub("", text)
     text = _THOUSANDS.sub(_read_thousands, text)
     text = _CURRENCY.sub(
         lambda m: f"{m.group(2)}{m.group(3) or ''}{_CURRENCY_NAMES[m.group(1)]}", text
@@ -174,6 +183,7 @@ def _read_thousands(match: re.Match[str]) -> str:
 
 def _fix_ranges(text: str) -> str:
     text = _PERCENT_RANGE.sub(r"\1%至\2%", text)
+    text = _NUMBER_DASH_RANGE.sub("至", text)  # 1—8月份: a dash between numbers is a range
     text = _YEAR_RANGE.sub(r"\1年至\2年", text)
     text = _DAY_RANGE.sub(r"\1至", text)
     return _RANGE.sub(r"\1至", text)
@@ -195,7 +205,7 @@ def _fix_scores(text: str) -> str:
 
 def _fix_codes(text: str) -> str:
     """Names with numbers in them: COVID-19, 95后, RTX 4090, v2.1.3, 2019秋季发布会."""
-    text = _LATIN_HYPHEN_NUMBER.sub(" ", text)
+    text = _LATIN_HYPHEN_NUMBER.sub(lambda m: " " + read_small_integer(int(m.group(1))), text)
     text = _GENERATION.sub(lambda m: read_digits(m.group(1)) + "后", text)
     text = _SERIAL.sub(lambda m: m.group(1) + m.group(2) + read_digits(m.group(3)), text)
     text = _VERSION.sub(lambda m: "点".join(_read_part(p) for p in m.group(0).split(".")), text)

@@ -37,6 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
         ("售价¥2.5亿", "售价二点五亿元"),
         ("7×24小时", "七乘二十四小时"),
         ("4月2日-5日", "四月二日至五日"),
+        ("今年1—8月份", "今年一至八月份"),
+        ("苹果发布新iPhone 11：64GB售5499元", "苹果发布新iPhone 十一：六十四GB售五千四百九十九元"),
+        ("活动于15：30开始", "活动于十五点三十分开始"),
+        ("COVID-19 symptoms", "COVID 十九 symptoms"),
+        ("SARS-CoV-2检测", "SARS-CoV 二检测"),
         # model and serial numbers: long ones digit by digit, short ones as numbers
         ("RTX 4090显卡", "RTX 四零九零显卡"),
         ("麒麟990芯片", "麒麟九九零芯片"),
@@ -73,6 +78,12 @@ def test_simplified_text_is_left_as_written() -> None:
     text = "搜救人员决定提前结束行动，具有多方面的显著优势"
     assert to_simplified(text) == text
     assert normalize(text) == text
+
+
+def test_web_addresses_are_not_read_out() -> None:
+    assert normalize("收藏以下链接：http://tech.sina.com.cn/zt_d/apple2019/，锁定微博。") == (
+        "收藏以下链接：，锁定微博。"
+    )
 
 
 def test_text_without_digits_is_unchanged() -> None:
