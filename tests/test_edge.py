@@ -306,3 +306,16 @@ def test_a_service_that_never_sends_audio_gets_its_own_advice(edge_server) -> No
     edge_server.fail_always("no-audio")
     with pytest.raises(SynthesisError, match="sent no audio, 2 times; if the text has nothing"):
         list(_backend(attempts=2).synthesize(_requests(["Ⅳ号"]), jobs=1))
+
+
+def test_audio_received_before_a_failure_is_still_handed_over(edge_server) -> None:
+    # The first chunk's audio arrives whole; the refusal of the next one comes
+    # while it is being decoded. It must still be yielded (and so cached).
+    edge_server.fail_next("ok")
+    edge_server.fail_always("403")
+    received = []
+    with pytest.raises(SynthesisError, match="HTTP 403"):
+        for index, speech in _backend().synthesize(_requests(TEXTS), jobs=1):
+            received.append((index, len(speech.samples)))
+    assert [index for index, _ in received] == [2]  # the longest went first
+    assert received[0][1] > 0

@@ -41,7 +41,7 @@ from edge_tts import exceptions as edge_errors
 from edge_tts.drm import DRM
 
 from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
-from briefing.errors import BackendUnavailable, BriefingError, SynthesisError
+from briefing.errors import AudioError, BackendUnavailable, BriefingError, SynthesisError
 from briefing.ffmpeg import decode_to_samples
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,10 @@ def _ssl_context() -> ssl.SSLContext:
     import certifi  # edge-tts depends on it and uses the same bundle
 
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def _label(request: SpeechRequest) -> str:
+    return request.label or f"chunk {request.index + 1} ({request.text[:16]}…)"
 
 
 def _is_speakable(text: str) -> bool:
@@ -270,42 +274,85 @@ class EdgeBackend:
         """Yield ``(index, speech)`` as each request finishes; at most ``jobs`` in flight.
 
         The event loop runs only while we wait for the next result, so the
-        rest of the program stays synchronous. If a request fails for good,
-        or the caller stops iterating (Ctrl-C included), every other request
-        is cancelled and the loop closed before the exception leaves here.
+        rest of the program stays synchronous. When a request fails for good,
+        the others are cancelled, audio already received is still decoded and
+        handed over (so it is cached), then the error is raised. When the
+        caller stops iterating (Ctrl-C included) everything is cancelled. The
+        loop is closed before anything leaves here.
         """
         if not requests:
             return
         _point_edge_tts_at(endpoint())
         loop = asyncio.new_event_loop()
-        tasks: list[asyncio.Task[tuple[int, Speech]]] = []
+        tasks: list[asyncio.Task[Any]] = []
         try:
             slots = asyncio.Semaphore(max(1, jobs))
             # Longest first: the slots are taken in this order, and a long chunk
             # started last would finish alone while the other slots sit idle.
             ordered = sorted(requests, key=lambda request: len(request.text), reverse=True)
-            tasks = [loop.create_task(self._one(request, slots)) for request in ordered]
-            pending = set(tasks)
-            while pending:
-                done, pending = loop.run_until_complete(
-                    asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            # Any: the two kinds of task are told apart by the set they are in.
+            fetching: set[asyncio.Task[Any]] = {
+                loop.create_task(self._fetch(request, slots)) for request in ordered
+            }
+            decoding: set[asyncio.Task[Any]] = set()
+            tasks.extend(fetching)
+            failure: BaseException | None = None
+            while fetching or decoding:
+                done, _ = loop.run_until_complete(
+                    asyncio.wait(fetching | decoding, return_when=asyncio.FIRST_COMPLETED)
                 )
                 for task in done:
-                    yield task.result()  # a failed task raises here
+                    if task in decoding:
+                        decoding.discard(task)
+                        yield task.result()
+                        continue
+                    fetching.discard(task)
+                    if task.cancelled():
+                        continue
+                    if task.exception() is not None:
+                        failure = failure or task.exception()
+                        for other in fetching:
+                            other.cancel()
+                        continue
+                    decode = loop.create_task(self._decode(*task.result()))
+                    decoding.add(decode)
+                    tasks.append(decode)
+            if failure is not None:
+                raise failure
         finally:
             _shut_down(loop, tasks)
 
-    async def _one(self, request: SpeechRequest, slots: asyncio.Semaphore) -> tuple[int, Speech]:
+    async def _fetch(
+        self, request: SpeechRequest, slots: asyncio.Semaphore
+    ) -> tuple[SpeechRequest, bytes, tuple[WordTiming, ...]]:
+        """The MP3 bytes and word timings of one request, after retries."""
         if not _is_speakable(request.text):
-            return request.index, Speech(np.zeros(0, dtype=np.int16), SAMPLE_RATE_HZ)
-        label = request.label or f"chunk {request.index + 1} ({request.text[:16]}…)"
+            return request, b"", ()
         # The slot is kept through the backoff: when the service is struggling,
         # fewer requests reach it, and a chunk's retries are not queued behind
         # every other chunk.
         async with slots:
-            return request.index, await self._with_retries(request, label)
+            audio, words = await self._with_retries(request, _label(request))
+        return request, audio, words
 
-    async def _with_retries(self, request: SpeechRequest, label: str) -> Speech:
+    async def _decode(
+        self, request: SpeechRequest, audio: bytes, words: tuple[WordTiming, ...]
+    ) -> tuple[int, Speech]:
+        # Outside the slot: the next request need not wait for ffmpeg.
+        if not audio:
+            return request.index, Speech(np.zeros(0, dtype=np.int16), SAMPLE_RATE_HZ)
+        loop = asyncio.get_running_loop()
+        try:
+            samples = await loop.run_in_executor(None, decode_to_samples, audio, SAMPLE_RATE_HZ)
+        except AudioError as exc:
+            raise SynthesisError(
+                f"edge sent audio for {_label(request)} that cannot be read: {exc}"
+            ) from exc
+        return request.index, Speech(samples, SAMPLE_RATE_HZ, words)
+
+    async def _with_retries(
+        self, request: SpeechRequest, label: str
+    ) -> tuple[bytes, tuple[WordTiming, ...]]:
         for attempt in range(1, self.attempts + 1):
             try:
                 return await self._attempt(request)
@@ -330,7 +377,8 @@ class EdgeBackend:
             delay = max(delay, min(retry_after_s, self.backoff_cap_s))
         return delay
 
-    async def _attempt(self, request: SpeechRequest) -> Speech:
+    async def _attempt(self, request: SpeechRequest) -> tuple[bytes, tuple[WordTiming, ...]]:
+        """One request: the MP3 bytes and the word timings, whole or an exception."""
         settings = request.settings
         try:
             communicate = edge_tts.Communicate(
@@ -359,9 +407,7 @@ class EdgeBackend:
         # a request's bytes into cumulative_audio_bytes only at turn.end.
         if communicate.state["cumulative_audio_bytes"] != len(audio):
             raise _Retryable(f"the stream was dropped after {len(audio)} bytes of audio")
-        loop = asyncio.get_running_loop()
-        samples = await loop.run_in_executor(None, decode_to_samples, bytes(audio), SAMPLE_RATE_HZ)
-        return Speech(samples, SAMPLE_RATE_HZ, tuple(words))
+        return bytes(audio), tuple(words)
 
     async def _receive(
         self, communicate: edge_tts.Communicate, audio: bytearray, words: list[WordTiming]
