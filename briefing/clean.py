@@ -298,6 +298,10 @@ def _from_html(html: str) -> Document:
         include_images=False,
         favor_recall=True,
     )
+    fallback = _paragraphs_of(html)
+    if len(_story_chars(extracted or "")) * 2 < len(_story_chars(fallback)):
+        log.debug("trafilatura found little text; reading the page's paragraphs instead")
+        extracted = fallback
     if not extracted:
         raise InputError("no article text was found in the HTML page")
     metadata = trafilatura.extract_metadata(html)
@@ -305,12 +309,14 @@ def _from_html(html: str) -> Document:
     if metadata is not None:
         _merge_page_metadata(document, metadata)
     # Pages repeat the headline as a heading above the text: read it once.
-    head = document.blocks[:3]
-    document.blocks = [b for b in head if b.text != document.title] + document.blocks[3:]
+    title = _SPACES.sub("", document.title)
+    head = [b for b in document.blocks[:3] if _SPACES.sub("", b.text) != title]
+    document.blocks = head + document.blocks[3:]
     return document
 
 
 _HTML_CAPTION_MAX_CHARS = 40
+_EARLY_CLOSE = re.compile(r"(?i)</(?:html|body)\s*>")
 _COMMENTS = re.compile(r"comment|跟贴|pinglun", re.I)
 
 
@@ -321,6 +327,9 @@ def _prepare_html(html: str) -> str:
     import lxml.etree
     import lxml.html
 
+    # A header template that closes </html> early (gov.cn's) makes the parser
+    # drop the whole article after it; the closing tags are implied anyway.
+    html = _EARLY_CLOSE.sub("", html)
     try:
         tree = lxml.html.fromstring(html)
     except (lxml.etree.ParserError, ValueError):
@@ -377,6 +386,33 @@ def _drop_image_captions(tree: object) -> int:
     return dropped
 
 
+_PROSE_MIN_HAN = 20
+
+
+def _paragraphs_of(html: str) -> str:
+    """The page's prose paragraphs, for pages trafilatura reads as all menu
+    (gov.cn's 国务院公报 pages): every <p> with a sentence of Chinese in it."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    paragraphs = []
+    for element in tree.iter("p"):
+        text = _SPACES.sub(" ", element.text_content()).strip()
+        if len(_story_chars(text)) >= _PROSE_MIN_HAN and re.search("[。！？]", text):
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def _story_chars(text: str) -> str:
+    """The Han characters of ``text`` in sentences (menus have none)."""
+    sentences = re.findall(r"[^。！？\n]*[。！？]", text)
+    return "".join(ch for s in sentences for ch in s if "\u4e00" <= ch <= "\u9fff")
+
+
 _SHORT_SUFFIX = re.compile(rf"^(.{{6,}}?)[-_－][{_HAN}A-Za-z]{{1,6}}$")
 _TITLE_SUFFIX = re.compile(r"\s*(?:\s\|\s|｜|\s?_\s?|\s-\s|\s—\s|--)\s*")
 
@@ -431,11 +467,14 @@ def _author_from(text: str, document: Document) -> str | None:
         return None
     if match := _BYLINE.match(text):
         return "、".join(_names(match.group("names")))
-    if re.fullmatch(rf"[{_HAN}]{{2,4}}|[A-Za-z][A-Za-z .'-]{{1,30}}", text):
+    if text not in _NOT_NAMES and re.fullmatch(
+        rf"[{_HAN}]{{2,4}}|[A-Za-z][A-Za-z .'-]{{1,30}}", text
+    ):
         return text
     return None
 
 
+_PLAIN_NAME = re.compile(rf"[{_HAN}]{{2,4}}|[A-Za-z][A-Za-z .'-]{{1,30}}")
 _EDITOR_FIELD = re.compile(r"^(?:责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：]\s*(\S.*)$")
 
 
@@ -453,8 +492,15 @@ def _page_tags(raw_tags: list[str], document: Document) -> list[str]:
     return tags[:12]
 
 
+# Words that fill a byline's name slot without being anyone's name.
+_NOT_NAMES = frozenset(
+    {"和", "整合", "综合", "整理", "网络整理", "报道", "摄影", "摄", "实习生", "通讯员"}
+    | {"我已授权", "原创", "本站", "小编", "佚名", "未知"}
+)
+
+
 def _names(text: str) -> list[str]:
-    return [name for name in _LIST_SPLIT.split(text) if name and name != "和"]
+    return [name for name in _LIST_SPLIT.split(text) if name and name not in _NOT_NAMES]
 
 
 def _from_lines(blocks: list[Block], guess_title: bool = True) -> Document:
@@ -565,7 +611,8 @@ def _take_metadata(document: Document, text: str, before_body: bool) -> bool:
         if published is None:
             return False
         document.published = document.published or published
-        document.source = document.source or (source.strip() if source else None)
+        if source and not _take_fields(document, "来源：" + source.strip()):
+            document.source = document.source or source.strip()
         return True
     if _take_fields(document, text):
         return True

@@ -231,3 +231,25 @@ def test_html_page_body_metadata_captions_and_comments() -> None:
     assert "小刚的爷爷称，愿用自己的眼睛做实验。" in texts  # could be the story: kept
     assert not any("网友甲" in text for text in texts)
     assert texts[-1].startswith("学生小丽")
+
+
+def test_a_page_that_closes_html_early_and_defeats_the_extractor() -> None:
+    # gov.cn's 国务院公报 pages: a header include ends with </html>, and the
+    # only story text is one <p> after it.
+    page = (
+        "<html><head><title>关于批准发行特别国债的决议_中国政府网</title></head><body>"
+        "<ul><li><a href='/'>首页</a></li><li>简</li><li>繁</li><li>EN</li></ul></html>"
+        "<div class='content'><p>（2007年6月29日第十届全国人大常委会第二十八次会议通过）</p>"
+        "<p>第十届全国人民代表大会常务委员会第二十八次会议，听取了财政部部长代表国务院所作的说明，"
+        "决定批准财政部发行特别国债，购买外汇，作为组建国家外汇投资公司的资本金来源。</p>"
+        "</div></body></html>"
+    )
+    document = parse(RawDocument(page, Kind.HTML, "gov"))
+    assert document.title == "关于批准发行特别国债的决议"
+    assert body(document)[-1].startswith("第十届全国人民代表大会常务委员会第二十八次会议")
+
+
+def test_dateline_with_source_and_author_run_together() -> None:
+    document = text_document(f"标题在这里\n2019-09-26 12:11来源：证券时报网作者：李在山\n{BODY}\n")
+    assert (document.source, document.author) == ("证券时报网", "李在山")
+    assert document.published == datetime(2019, 9, 26, 12, 11)
