@@ -38,7 +38,7 @@ class MakeConfig:
     rate: str | None = None
     pitch: str | None = None
     volume: str | None = None
-    jobs: int = 4
+    jobs: int | None = None  # None: the backend's own default
     cover: Path | None = None
     force: bool = False
     cache_dir: Path | None = None
@@ -100,7 +100,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
         article.chunks,
         backend,
         selection.settings,
-        jobs=config.jobs,
+        jobs=config.jobs or backend.default_jobs,
         cache=ChunkCache(config.cache_dir) if config.cache_dir else ChunkCache(),
         progress=progress,
         labels=labels,

@@ -22,6 +22,7 @@ class ToneBackend:
     name = "tone"
     default_voice = "a4"
     max_chunk_chars = 40
+    default_jobs = 1
     format_version = "1"
 
     def __init__(self, fail_after: int | None = None) -> None:

@@ -101,13 +101,16 @@ class Backend(Protocol):
 
     ``name``: registry name. ``default_voice``: a voice id of this backend.
     ``max_chunk_chars``: the longest text one request may carry; segmentation
-    keeps every chunk under it. ``format_version``: bump when output for the
+    keeps every chunk under it. ``default_jobs``: requests in flight at once
+    when the user does not say (CPU-bound engines: the cores; a network
+    service: what it tolerates). ``format_version``: bump when output for the
     same input changes, so cached audio is not reused across versions.
     """
 
     name: str
     default_voice: str
     max_chunk_chars: int
+    default_jobs: int
     format_version: str
 
     def available(self) -> str | None:

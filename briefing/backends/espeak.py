@@ -50,6 +50,7 @@ class EspeakBackend:
     name = "espeak"
     default_voice = "cmn"
     max_chunk_chars = 400
+    default_jobs = 1  # espeak-ng synthesises one text at a time per process
     format_version = "1"
 
     def __init__(self) -> None:

@@ -44,9 +44,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     "-j",
     "--jobs",
     type=click.IntRange(1, 32),
-    default=4,
-    show_default=True,
-    help="Chunks synthesised at once.",
+    help="Chunks synthesised at once [default: the backend's: edge 8, baker one per core].",
 )
 @click.option(
     "--cover",
@@ -63,7 +61,7 @@ def make(
     rate: str | None,
     pitch: str | None,
     volume: str | None,
-    jobs: int,
+    jobs: int | None,
     cover: Path | None,
     force: bool,
     quiet: bool,
