@@ -24,10 +24,12 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Block:
-    """A paragraph, or a heading when ``heading_level`` is 1–6."""
+    """A paragraph, or a heading when ``heading_level`` is 1–6. A ``guessed``
+    heading is only a bold line: sections keeps it when it heads enough text."""
 
     text: str
     heading_level: int = 0
+    guessed: bool = False
 
 
 @dataclass
@@ -235,7 +237,7 @@ def _markdown_blocks(text: str) -> list[Block]:
             blocks.append(Block(_strip_markdown(heading.group(2)), len(heading.group(1))))
         elif bold and _is_bold_heading(_strip_markdown(bold.group(1))):
             flush()
-            blocks.append(Block(_strip_markdown(bold.group(1)), 3))
+            blocks.append(Block(_strip_markdown(bold.group(1)), 3, guessed=True))
         elif not stripped or _MD_RULE.match(stripped):
             flush()
         elif _LIST_ITEM.match(stripped):
@@ -538,7 +540,7 @@ def _from_lines(blocks: list[Block], guess_title: bool = True) -> Document:
             if not text:
                 continue
             body_chars += len(text)
-        document.blocks.append(Block(text, block.heading_level))
+        document.blocks.append(Block(text, block.heading_level, block.guessed))
     # Headings left with no text after them (a trailing "留言") are page furniture.
     while document.blocks and document.blocks[-1].heading_level:
         document.blocks.pop()

@@ -42,7 +42,7 @@ _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 def build(document: Document) -> Article:
     """The document's sections, with the spoken headline opening the first."""
     headline = spoken_headline(document.title)
-    blocks = _promote_numbered_headings(document.blocks)
+    blocks = _promote_numbered_headings(_confirm_guessed_headings(document.blocks))
     if any(block.heading_level for block in blocks):
         sections = _by_headings(blocks)
     else:
@@ -93,6 +93,32 @@ def short_title(text: str) -> str:
     return "".join(cut) + "…"
 
 
+_GUESSED_HEADING_MIN_CHARS = 4
+_CHAPTER_MIN_CHARS = 150
+
+
+def _confirm_guessed_headings(blocks: list[Block]) -> list[Block]:
+    """A bold line heads a chapter only when it reads like a title and the
+    text under it makes a chapter: in chat-style posts every other line is
+    bold (因为 / 简单说就是 / 愿大家都能) and those are read as text."""
+    confirmed = []
+    for i, block in enumerate(blocks):
+        if block.heading_level and block.guessed:
+            following = 0
+            for after in blocks[i + 1 :]:
+                if after.heading_level:
+                    break
+                following += len(after.text)
+            if (
+                len(block.text) < _GUESSED_HEADING_MIN_CHARS
+                or block.text.startswith("—")
+                or following < _CHAPTER_MIN_CHARS
+            ):
+                block = Block(block.text)
+        confirmed.append(block)
+    return confirmed
+
+
 def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
     """Short numbered paragraphs (一、概况 / （二）… / 第三部分 …) are headings
     when at least two of the highest rank present are; failing those, short
@@ -101,13 +127,15 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
         numbered = {
             i
             for i, block in enumerate(blocks)
-            if not block.heading_level
-            and rank.match(block.text)
+            if rank.match(block.text)
             and len(block.text) <= _NUMBERED_HEADING_MAX_CHARS
             and not block.text.endswith(_LIST_ITEM_END)
         }
         if len(numbered) >= 2:
-            return [Block(b.text, 2) if i in numbered else b for i, b in enumerate(blocks)]
+            return [
+                Block(b.text, b.heading_level or 2) if i in numbered else b
+                for i, b in enumerate(blocks)
+            ]
     labels = {
         i
         for i, block in enumerate(blocks[:-1])

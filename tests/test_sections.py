@@ -112,3 +112,21 @@ def test_chapter_titles_are_short() -> None:
     )
     assert len(no_clause) <= MAX_TITLE_CHARS and no_clause.endswith("…")
     assert short_title("提高政治站位,进一步增强使命感") == "提高政治站位，进一步增强使命感"
+
+
+def test_bold_lines_head_chapters_only_over_enough_text() -> None:
+    # A chat-style post bolds every other line; a feature bolds its sub-headings.
+    doc = document(
+        p(),
+        Block("因为", 3, guessed=True),
+        p("全！封！闭！"),
+        Block("沿途的绕行路线", 3, guessed=True),
+        p("无锡-暨南大道-海港大道-汽渡。"),
+        Block("河流、丛林、野兽与冰川", 3, guessed=True),
+        p(),
+        p(),
+        p(),
+    )
+    assert titles(doc) == ["一篇文章的标题", "河流、丛林、野兽与冰川"]
+    read = [x for s in build(doc).sections for x in s.paragraphs]
+    assert "因为" in read and "沿途的绕行路线" in read  # demoted, still read
