@@ -136,6 +136,8 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
                 Block(b.text, b.heading_level or 2) if i in numbered else b
                 for i, b in enumerate(blocks)
             ]
+    if any(block.heading_level for block in blocks):
+        return blocks  # labels stand in for headings only where a page has none
     labels = {
         i
         for i, block in enumerate(blocks[:-1])
