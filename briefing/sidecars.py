@@ -52,27 +52,20 @@ def _timestamp(ms: int, separator: str) -> str:
 
 
 def webvtt(cues: list[Cue]) -> str:
-    lines = ["WEBVTT", ""]
-    for number, cue in enumerate(cues, 1):
-        lines += [
-            str(number),
-            f"{_timestamp(cue.start_ms, '.')} --> {_timestamp(cue.end_ms, '.')}",
-            _one_line(cue.text),
-            "",
-        ]
-    return "\n".join(lines)
+    return "WEBVTT\n\n" + _cue_blocks(cues, ".")
 
 
 def srt(cues: list[Cue]) -> str:
-    lines = []
+    return _cue_blocks(cues, ",")
+
+
+def _cue_blocks(cues: list[Cue], decimal_mark: str) -> str:
+    """Numbered cues; WebVTT and SRT differ only in the mark before milliseconds."""
+    blocks = []
     for number, cue in enumerate(cues, 1):
-        lines += [
-            str(number),
-            f"{_timestamp(cue.start_ms, ',')} --> {_timestamp(cue.end_ms, ',')}",
-            _one_line(cue.text),
-            "",
-        ]
-    return "\n".join(lines)
+        start, end = _timestamp(cue.start_ms, decimal_mark), _timestamp(cue.end_ms, decimal_mark)
+        blocks.append(f"{number}\n{start} --> {end}\n{_one_line(cue.text)}\n")
+    return "\n".join(blocks)
 
 
 def _one_line(text: str) -> str:
@@ -93,6 +86,19 @@ def chapters_json(briefing: Briefing) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def article_metadata(article: Article) -> dict[str, object]:
+    """The article's metadata as JSON values (``published`` in ISO 8601)."""
+    return {
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "author": article.author,
+        "editors": article.editors,
+        "tags": article.tags,
+    }
+
+
 def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
     article = briefing.article
     first_paragraph = next(
@@ -101,13 +107,7 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
     )
     document = {
         "format": METADATA_FORMAT,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
-        "editors": article.editors,
-        "tags": article.tags,
+        **article_metadata(article),
         "description": first_paragraph,
         "language": "zh-CN",
         "duration_ms": briefing.duration_ms,

@@ -11,6 +11,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TLAN,
+    TPE1,
+    TPUB,
+    USLT,
+    WXXX,
+    CTOCFlags,
+    ID3NoHeaderError,
+)
+
 from briefing.article import Article, Chapter
 from briefing.errors import InputError, OutputError
 
@@ -29,24 +48,6 @@ def write_tags(
     comment: str = "",
     cover: Path | None = None,
 ) -> None:
-    from mutagen.id3 import (
-        APIC,
-        CHAP,
-        COMM,
-        CTOC,
-        ID3,
-        TALB,
-        TCON,
-        TDRC,
-        TIT2,
-        TLAN,
-        TPE1,
-        TPUB,
-        USLT,
-        WXXX,
-        CTOCFlags,
-        ID3NoHeaderError,
-    )
 
     try:
         tags = ID3(str(path))
@@ -82,40 +83,28 @@ def write_tags(
                 sub_frames=[TIT2(encoding=3, text=chapter.title)],
             )
         )
-    top = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
     if len(chapter_ids) <= _CTOC_LIMIT:
-        tags.add(
-            CTOC(
-                element_id="toc",
-                flags=top,
-                child_element_ids=chapter_ids,
-                sub_frames=[TIT2(encoding=3, text=article.title)],
-            )
-        )
+        top_children = chapter_ids
     else:
         groups = [chapter_ids[i : i + _CTOC_LIMIT] for i in range(0, len(chapter_ids), _CTOC_LIMIT)]
-        group_ids = [f"toc{i}" for i in range(len(groups))]
-        for group_id, group in zip(group_ids, groups, strict=True):
-            tags.add(
-                CTOC(
-                    element_id=group_id,
-                    flags=CTOCFlags.ORDERED,
-                    child_element_ids=group,
-                    sub_frames=[TIT2(encoding=3, text=f"{article.title} ({group_id})")],
-                )
-            )
-        tags.add(
-            CTOC(
-                element_id="toc",
-                flags=top,
-                child_element_ids=group_ids,
-                sub_frames=[TIT2(encoding=3, text=article.title)],
-            )
-        )
+        top_children = [f"toc{i}" for i in range(len(groups))]
+        for group_id, group in zip(top_children, groups, strict=True):
+            tags.add(_ctoc(group_id, group, f"{article.title} ({group_id})", top_level=False))
+    tags.add(_ctoc("toc", top_children, article.title, top_level=True))
     try:
         tags.save(str(path), v2_version=3)
     except OSError as exc:
         raise OutputError.writing(path, exc) from exc
+
+
+def _ctoc(element_id: str, children: list[str], title: str, *, top_level: bool) -> CTOC:
+    flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top_level else 0)
+    return CTOC(
+        element_id=element_id,
+        flags=flags,
+        child_element_ids=children,
+        sub_frames=[TIT2(encoding=3, text=title)],
+    )
 
 
 def read_cover(cover: Path) -> tuple[bytes, str]:

@@ -8,20 +8,14 @@ import sys
 import click
 
 from briefing import normalize as normalization
-from briefing import pipeline
+from briefing import pipeline, sidecars
 from briefing.article import Article
 from briefing.backends.base import backend_names
 
 
-def article_json(article: Article) -> dict:
+def article_json(article: Article) -> dict[str, object]:
     return {
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
-        "editors": article.editors,
-        "tags": article.tags,
+        **sidecars.article_metadata(article),
         "sections": [
             {
                 "title": section.title,
