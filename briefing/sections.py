@@ -94,6 +94,7 @@ def short_title(text: str) -> str:
 
 
 _GUESSED_HEADING_MIN_CHARS = 4
+_LABELLED_PART_MIN_CHARS = 40
 _CHAPTER_MIN_CHARS = 150
 
 
@@ -138,14 +139,12 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
             ]
     if any(block.heading_level for block in blocks):
         return blocks  # labels stand in for headings only where a page has none
-    labels = {
-        i
-        for i, block in enumerate(blocks[:-1])
-        if not block.heading_level
-        and _LABEL_HEADING.match(block.text)
-        and len(blocks[i + 1].text) > len(block.text) * 2
-        and not blocks[i + 1].heading_level
-    }
+    candidates = [i for i, block in enumerate(blocks) if _LABEL_HEADING.match(block.text)]
+    labels = set()
+    for i, end in zip(candidates, [*candidates[1:], len(blocks)]):  # noqa: B905
+        # a label heads a part of the digest: some text under it
+        if sum(len(block.text) for block in blocks[i + 1 : end]) >= _LABELLED_PART_MIN_CHARS:
+            labels.add(i)
     if len(labels) >= 2:
         return [Block(b.text, 2) if i in labels else b for i, b in enumerate(blocks)]
     return blocks

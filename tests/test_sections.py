@@ -126,6 +126,7 @@ def test_bold_lines_head_chapters_only_over_enough_text() -> None:
         p(),
         p(),
         p(),
+        p(),
     )
     assert titles(doc) == ["一篇文章的标题", "河流、丛林、野兽与冰川"]
     read = [x for s in build(doc).sections for x in s.paragraphs]
