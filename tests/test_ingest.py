@@ -82,6 +82,12 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             body = f"<html><body><p>{SIMPLIFIED}</p></body></html>".encode("gbk")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=GBK")
+        elif self.path == "/news/qiushi.html":
+            body = (
+                Path(__file__).parent / "data" / "articles" / "thepaper-xinhua-qiushi.html"
+            ).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
         elif self.path == "/report.pdf":
             body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"\x00" * 100
             self.send_response(200)
@@ -141,3 +147,13 @@ def test_an_unreachable_server_is_one_clear_line() -> None:
 def test_a_malformed_url_is_one_clear_line() -> None:
     with pytest.raises(InputError, match="cannot be fetched"):
         read("http://exa mple.com/")
+
+
+def test_an_article_page_by_url_reads_like_the_saved_page(site: str) -> None:
+    from briefing.pipeline import read_article
+
+    article = read_article(f"{site}/news/qiushi.html", 200)
+    assert article.title == "新年伊始，习近平的重要文章谈了啥？"
+    assert article.url == f"{site}/news/qiushi.html"
+    assert article.source == "新华社"
+    assert len(article.sections) == 3
