@@ -103,6 +103,8 @@ class BakerBackend:
     format_version = "1"
 
     def __init__(self) -> None:
+        # CPU-bound: one worker process per core this process may use.
+        self.default_jobs = _cpu_count()
         self._checked: Path | None = None  # the weights dir whose files passed their sums
         self._symbols: dict[str, int] = {}
 
@@ -346,9 +348,11 @@ def _pooled(directory: Path, work: Iterable[_Job], workers: int) -> Iterator[tup
             try:
                 yield future.result()
             except concurrent.futures.process.BrokenProcessPool as exc:
+                # Also what a script without `if __name__ == "__main__":` gets:
+                # spawned workers re-import the main module.
                 raise SynthesisError(
-                    "a baker worker process failed or died (out of memory?); "
-                    "retry with fewer --jobs"
+                    "a baker worker process failed to start or died (out of memory?); "
+                    "retry with --jobs 1"
                 ) from exc
     finally:
         # On an error or an abandoned generator, do not wait for queued chunks.
