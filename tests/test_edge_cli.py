@@ -238,3 +238,21 @@ def test_a_killed_run_resumes_where_it_stopped(
     edge_server.speed = 0
     assert make(article).exit_code == 0
     assert len(edge_server.requests) == SENTENCES - finished
+
+
+def test_auto_uses_edge_when_it_answers_and_says_so(edge_server, article: Path) -> None:
+    out = article.parent / "out" / "auto.mp3"
+    result = CliRunner().invoke(cli, ["make", str(article), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Voice: edge / zh-CN-XiaoxiaoNeural (auto)" in result.output
+    assert len(edge_server.requests) == SENTENCES
+
+
+def test_auto_passes_over_edge_when_it_refuses(edge_server, article: Path) -> None:
+    edge_server.fail_always("403")
+    out = article.parent / "out" / "auto.mp3"
+    result = CliRunner().invoke(cli, ["make", str(article), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Voice: edge" not in result.output
+    assert "edge" in result.output.splitlines()[0]  # it says why edge was passed over
+    assert edge_server.requests == []
