@@ -154,6 +154,10 @@ _LIANG = re.compile(
     r"架|艘|份|场|轮|批|间|层|所|支|只|头|张|本|件|套|部|句|段|篇|遍|岁|小时|分钟|天|周|星期|"
     r"公斤|千克|克|公里|千米|吨|斤|公顷|亩|米))"
 )
+# Below zero, a temperature is 零下 on air (负 is for other quantities).
+_BELOW_ZERO = re.compile(
+    r"(?<![\d.A-Za-z])[-−](?=\d+(?:\.\d+)?\s*(?:(?:至|到)\s*[-−]?\d+(?:\.\d+)?\s*)?(?:℃|°C|摄氏度))"
+)
 _NEGATIVE_PERCENT = re.compile(r"(?<![\d.%A-Za-z])[-−]\s*(\d+(?:\.\d+)?%)")
 
 
@@ -226,6 +230,7 @@ def _fix_liang(text: str) -> str:
 
 
 def _fix_negative_percent(text: str) -> str:
+    text = _BELOW_ZERO.sub("零下", text)
     return _NEGATIVE_PERCENT.sub(r"负\1", text)
 
 

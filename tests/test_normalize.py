@@ -55,7 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
         ("2个人", "两个人"),
         ("第1名", "第一名"),
         ("约为1/5", "约为五分之一"),
-        ("最低气温-3℃", "最低气温负三摄氏度"),
+        ("最低气温-3℃", "最低气温零下三摄氏度"),
+        ("同比增长-2.3%", "同比增长负百分之二点三"),
     ],
 )
 def test_reads_numbers_the_way_an_anchor_does(written: str, spoken: str) -> None:
