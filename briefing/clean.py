@@ -619,8 +619,12 @@ def _take_metadata(document: Document, text: str, before_body: bool) -> bool:
     if _take_fields(document, text):
         return True
     if match := _AUTHOR_NOTE.match(text):
-        # "江苏省政府驻西北办事处副主任 刘浩春": the name is the last word.
-        document.author = document.author or match.group(1).split()[-1].strip("）)")
+        note = match.group(1).strip("）)")
+        if re.match(r"^[（(]\s*(?:记者|記者)", text):
+            author = "、".join(_names(note))  # （记者 张三 李四）
+        else:
+            author = note.split()[-1]  # 作者为江苏省政府驻西北办事处副主任 刘浩春
+        document.author = document.author or author
         return True
     if before_body and len(text) <= 40 and (match := _BYLINE.match(text)):
         document.author = document.author or "、".join(_names(match.group("names")))

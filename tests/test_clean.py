@@ -96,6 +96,8 @@ def test_seed_page_metadata_is_kept() -> None:
         ("最新更新：2016/03/19 10:48", "published", datetime(2016, 3, 19, 10, 48)),
         ("澎湃新闻记者 段彦超 廖艳", "author", "段彦超、廖艳"),
         ("记者陈嘉宁／桃园机场报导", "author", "陈嘉宁"),
+        ("（记者 张三 李四）", "author", "张三、李四"),
+        ("（作者为江苏省政府驻西北办事处副主任 刘浩春）", "author", "刘浩春"),
     ],
 )
 def test_metadata_lines(line: str, field: str, value: object) -> None:
