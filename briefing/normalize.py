@@ -170,8 +170,12 @@ def _fix_characters(text: str) -> str:
 
 
 def _fix_symbols(text: str) -> str:
-    # A web address is for the eye: read aloud it is noise, so the voice skips it.
-    text = _URL.sub("", text)
+    # A web address is for the eye: read aloud it is noise, so the voice skips
+    # it, or says only its site when the address is all there is.
+    without = _URL.sub("", text)
+    if without != text and not any(ch.isalnum() for ch in without):
+        without = _URL.sub(lambda m: m.group(0).split("/")[2], text)
+    text = without
     text = _THOUSANDS.sub(_read_thousands, text)
     text = _CURRENCY.sub(
         lambda m: f"{m.group(2)}{m.group(3) or ''}{_CURRENCY_NAMES[m.group(1)]}", text

@@ -87,6 +87,10 @@ def test_web_addresses_are_not_read_out() -> None:
     )
 
 
+def test_a_chunk_that_is_only_an_address_says_its_site() -> None:
+    assert normalize("https://www.gov.cn/zhengce/content/2019.htm") == "www.gov.cn"
+
+
 def test_text_without_digits_is_unchanged() -> None:
     text = "打好打赢脱贫攻坚战，是全面建成小康社会的重大任务。"
     assert normalize(text) == text
