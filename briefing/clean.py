@@ -60,7 +60,7 @@ _DATELINE = re.compile(
 # "来源：天天基金网", "作者：医技药剂党支部 | 浏览次数: 2168": a line made only of
 # key: value fields is page chrome; the values are the article's metadata.
 _FIELD_KEYS = (
-    "来源|來源|稿源|出处|作者|作者署名|文|撰文|采写|採寫|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
+    "来源|來源|稿源|出处|作者|作者署名|文|撰文|采写|採寫|执笔|執筆|摄影|攝影|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
     "审核|审校|校对|监制|编审|发布时间|发布日期|發布時間|时间|時間|日期|浏览次数|浏览量|浏览|阅读|"
     "阅读量|点击|点击数|点击量|访问量|字号|字號|标签|標籤|关键词|關鍵詞|关键字|tags?"
 )
@@ -93,11 +93,12 @@ _NAVIGATION = re.compile(
     r"[（(]?本文来自.*[)）]?|[（(].{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫|对本文有贡献)[)）]|"
     r".{0,20}报料\s*[:：].*|您可通过.{0,30}收藏.*|.{0,10}已过查询时效.*|.{0,10}已過查詢時效.*|"
     r"(?:当前位置|您的位置|现在位置|位置)\s*[:：].*|[■□◆●]\s*\S{1,12}|"
-    r"(?:首页|首頁)\s*(?:[>＞»/]\s*\S{1,10}\s*)+)$"
+    r"(?:首页|首頁)\s*(?:[>＞»/]\s*\S{1,10}\s*)*|技术支持\s*[:：].*|感谢您的反馈.*|"
+    r"(?:免责声明|版权声明|免責聲明|版權聲明)\s*[:：].*)$"
 )
 # Paragraphs that mark the end of the story: what follows is the page.
 _TAIL_MARKER = re.compile(
-    r"^(?:相关(?:新闻|阅读|文章|推荐|链接|報導|报道)|推荐阅读|推荐新闻|热点新闻|热门推荐|热门新闻|"
+    r"^(?:相关\S{0,2}(?:新闻|阅读|文章|推荐|链接|報導|报道|资讯)(?:请关注.*)?|推荐阅读|推荐新闻|热点新闻|热门推荐|热门新闻|"
     r"态度原创|本周热门|猜你喜欢|为您推荐|新媒体实验室|延伸阅读|更多新闻|精彩推荐|小编最近文章|"
     r"作者最近文章|网友评论.*|我要评论.*|评论\s*[（(]?\d*[)）]?|\d+\s*人参与\s*\d*\s*评论|留言|"
     r"版权声明|免责声明|跟贴广场.*)\s*[:：]?$"
@@ -107,11 +108,13 @@ _TAIL_MARKER = re.compile(
 # (download our app, scan) only a short one, as stories mention them too.
 _PROMOTION = re.compile(
     r"二维码|二維碼|未经授权不得转载|未經授權不得轉載|版权所有|版權所有|All rights reserved|"
-    r"Copyright\s*©|隐私(?:声明|政策)|隱私(?:聲明|權)|cookies?|更多原创资讯",
+    r"Copyright\s*©|隐私(?:声明|政策)|隱私(?:聲明|權)|cookies?|更多原创资讯|"
+    r"(?:仅|僅)代表.{0,12}(?:观点|觀點)|不代表.{0,12}(?:观点|觀點|立场|立場)",
     re.I,
 )
 _WEAK_PROMOTION = re.compile(
-    r"扫一扫|扫码|掃碼|下载.{0,8}(?:APP|App|app|客户端)|关注.{0,8}(?:公众号|微信|微博)", re.I
+    r"扫一扫|扫码|掃碼|(?:下载|安装).{0,8}(?:APP|App|app|客户端)|公众号|公眾號|粉丝团|粉絲團",
+    re.I,
 )
 _WEAK_PROMOTION_MAX_CHARS = 50
 _PROMOTION_MAX_CHARS = 150
@@ -572,6 +575,7 @@ def _is_chrome(text: str) -> bool:
 
 
 _INLINE_CHROME = re.compile(
+    r"^[〔【\[][^〕】\]]{0,12}(?:報導|报道|報導)[〕】\]]\s*|"  # 〔即時新聞／綜合報導〕
     r"[（(]\s*(?:本文来自|本文來自|原标题|原題|原题为|原標題|本文原标题)[^（）()]*[)）]|"
     r"[（(][^（）()]{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫)[)）]"
 )
@@ -583,12 +587,20 @@ def _without_chrome_sentences(text: str) -> str:
     '…对疾控至关重要。(本文来自澎湃新闻，更多原创资讯请下载APP)' keeps its
     first sentence; a paragraph that is only a notice disappears."""
     text = _INLINE_CHROME.sub("", text).strip()
-    if len(text) > _PROMOTION_MAX_CHARS * 4 or not _PROMOTION.search(text):
+    if len(text) > _PROMOTION_MAX_CHARS * 4 or not _is_notice(text):
         return text
     sentences = [s for s in _CLAUSE_OR_SENTENCE.findall(text) if s.strip()]
-    kept = "".join(s for s in sentences if not _PROMOTION.search(s)).strip()
+    kept = "".join(s for s in sentences if not _is_notice(s)).strip()
     # Mostly notice: the rest is its lead-in ("专注苹果新闻报道。扫描二维码…").
     return kept if len(kept) > len(text) / 2 else ""
+
+
+_SPREAD_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff，,])")
+
+
+def _is_notice(text: str) -> bool:
+    """A copyright, privacy or QR-code notice, even spread out 版 权 所 有."""
+    return bool(_PROMOTION.search(_SPREAD_HAN.sub("", text)))
 
 
 def _is_caption(text: str) -> bool:
@@ -616,7 +628,7 @@ def _take_metadata(document: Document, text: str, before_body: bool) -> bool:
         if source and not _take_fields(document, "来源：" + source.strip()):
             document.source = document.source or source.strip()
         return True
-    if _take_fields(document, text):
+    if _take_fields(document, text) or _take_credits(document, text):
         return True
     if match := _AUTHOR_NOTE.match(text):
         note = match.group(1).strip("）)")
@@ -636,6 +648,32 @@ def _take_metadata(document: Document, text: str, before_body: bool) -> bool:
         document.source = document.source or text  # "新华社" under the headline
         return True
     return False
+
+
+# "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳", "执笔/叨叨姐、胡一刀&李小飞刀":
+# credits without colons, closing (or opening) a story.
+_CREDIT = re.compile(
+    r"(编辑|編輯|校对|校對|责编|責編|审核|摄影|攝影|执笔|執筆|文|图|圖)\s*[/／\s]\s*"
+    r"([^\s/／:：|｜]{1,20})\s*"
+)
+_CREDIT_LINE_MAX_CHARS = 60
+_SUPPLIED_BY = re.compile(r"^\S{1,30}(?:供稿|供圖|供图)\s*")
+
+
+def _take_credits(document: Document, text: str) -> bool:
+    if len(text) > _CREDIT_LINE_MAX_CHARS:
+        return False
+    credits = _SUPPLIED_BY.sub("", text)
+    pairs = list(_CREDIT.finditer(credits))
+    if not pairs or _CREDIT.sub("", credits).strip():
+        return False
+    for match in pairs:
+        key, value = match.groups()
+        if key in ("执笔", "執筆", "文"):
+            document.author = document.author or "、".join(_names(value.replace("&", "、")))
+        elif key not in ("摄影", "攝影", "图", "圖"):
+            _record_field(document, "编辑", value)
+    return True
 
 
 def _take_fields(document: Document, text: str) -> bool:
@@ -661,7 +699,7 @@ def _record_field(document: Document, key: str, value: str) -> None:
         return
     if key in ("来源", "來源", "稿源", "出处"):
         document.source = document.source or value
-    elif key in ("作者", "作者署名", "文", "撰文", "采写", "採寫", "记者", "記者"):
+    elif key in ("作者", "作者署名", "文", "撰文", "采写", "採寫", "执笔", "執筆", "记者", "記者"):
         if value not in ("未知", "佚名"):
             document.author = document.author or value.split()[-1]
     elif key in ("标签", "標籤", "关键词", "關鍵詞", "关键字", "tag", "tags"):
