@@ -80,6 +80,10 @@ _INLINE_BYLINE = re.compile(
     rf"[（(]\s*(?:本报|本報|中央社|新华社|新華社)?(?:记者|記者)\s*(?P<names>[{_HAN}]{{2,4}}"
     rf"(?:[\s、,，][{_HAN}]{{2,4}})*)(?P<rest>[^）)]{{0,14}})[)）]"
 )
+_NAME_SLASH_OUTLET = re.compile(
+    rf"^([{_HAN}]{{2,4}})\s*[/／]\s*([{_HAN}]{{2,10}}(?:报|報|网|網|社|台|刊))$"
+)
+_DESK_REPORT = re.compile(rf"^[{_HAN}]{{2,8}}\s*[/／]\s*(?:綜合報導|综合报道|報導|报道)$")
 _AGENCY = re.compile(
     rf"^[{_HAN}]{{2,8}}(?:社|网|網|报|報|日报|日報|新闻|新聞|电视台|電視台|客户端)$"
 )
@@ -644,6 +648,12 @@ def _take_metadata(document: Document, text: str, before_body: bool) -> bool:
         if outlet and len(outlet) >= 2:
             document.source = document.source or outlet
         return True
+    if before_body and (match := _NAME_SLASH_OUTLET.match(text)):
+        document.author = document.author or match.group(1)  # 石佳/中国青年报
+        document.source = document.source or match.group(2)
+        return True
+    if before_body and _DESK_REPORT.match(text):
+        return True  # 社會中心／綜合報導: a desk, not a person
     if before_body and document.title and _AGENCY.match(text):
         document.source = document.source or text  # "新华社" under the headline
         return True
