@@ -268,3 +268,13 @@ def test_odd_text_never_breaks_the_structure(text: str) -> None:
 def test_the_front_end_is_deterministic() -> None:
     text = SEED.read_text(encoding="utf-8")[:600]
     assert fe.utterances(text) == fe.utterances(text)
+
+
+def test_a_smaller_limit_gives_shorter_utterances() -> None:
+    text = SEED.read_text(encoding="utf-8")[:800]
+    short = fe.utterances(text, max_syllables=16)
+    assert all(u.syllable_count <= 16 for u in short)
+    assert len(short) > len(fe.utterances(text))
+    assert sum(u.syllable_count for u in short) == sum(
+        u.syllable_count for u in fe.utterances(text)
+    )

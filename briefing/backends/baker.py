@@ -199,16 +199,19 @@ class BakerBackend:
                 f"the baker backend has one voice, {VOICE_ID!r}, not {settings.voice!r}; "
                 "see `briefing voices`"
             )
+        # FastSpeech2 scales durations: +25% rate is 0.8 of the duration.
+        speed_ratio = 1.0 / (1.0 + settings.rate_pct / 100.0)
+        # Slower speech is more frames per syllable; the decoder's limit is frames.
+        limit = round(frontend.MAX_UTTERANCE_SYLLABLES / max(1.0, speed_ratio))
         utterances = tuple(
             (tuple(frontend.phone_ids(u, self._symbols)), u.pause_after_ms, u.words)
-            for u in frontend.utterances(request.text)
+            for u in frontend.utterances(request.text, limit)
         )
         return _Job(
             index=request.index,
             label=request.label or request.text[:20],
             utterances=utterances,
-            # FastSpeech2 scales durations: +25% rate is 0.8 of the duration.
-            speed_ratio=1.0 / (1.0 + settings.rate_pct / 100.0),
+            speed_ratio=speed_ratio,
             gain=1.0 + settings.volume_pct / 100.0,
         )
 

@@ -70,6 +70,8 @@ LETTERS: dict[str, tuple[str, ...]] = {
     "W": ("da2", "bu5", "liu5"), "X": ("ai2", "ke4", "si1"), "Y": ("wai4",), "Z": ("zei4",),
 }  # fmt: skip
 
+_ACRONYM_LETTERS = 5
+
 # Symbols read as words (after NFKC, so full-width forms are covered too).
 SYMBOL_WORDS: dict[str, str] = {
     "+": "加", "=": "等于", "&": "和", "@": "艾特", "#": "井号", "*": "星",
@@ -288,8 +290,12 @@ def _words(piece: str) -> list[Word]:
         if _HAN.match(token):
             words.extend(_han_words(token))
         elif token.isascii() and token.isalpha():
-            syllables = tuple(s for letter in token.upper() for s in LETTERS[letter])
-            words.append(Word(token, syllables, fixed=True))
+            # An acronym (GDP) is one prosodic word; a longer run is spelled
+            # letter by letter, so an utterance can still be cut inside it.
+            groups = [token] if len(token) <= _ACRONYM_LETTERS else list(token)
+            for group in groups:
+                syllables = tuple(s for letter in group.upper() for s in LETTERS[letter])
+                words.append(Word(group, syllables, fixed=True))
         elif token in SYMBOL_WORDS:
             words.extend(_han_words(SYMBOL_WORDS[token]))
         # Anything else (quotes, brackets, spaces, unknown symbols) is not spoken.
@@ -458,12 +464,13 @@ def _syllables(group: Sequence[Word]) -> int:
 _PHRASE_SYLLABLES = 7
 
 
-def utterances(text: str) -> list[Utterance]:
-    """The whole front end: text → utterances of phone symbols, each short
-    enough for the model, with the pause to leave after each."""
+def utterances(text: str, max_syllables: int = MAX_UTTERANCE_SYLLABLES) -> list[Utterance]:
+    """The whole front end: text → utterances of phone symbols, each of at
+    most ``max_syllables`` (fewer when speaking slowly: it is the number of
+    frames that the model cannot stretch), with the pause to leave after each."""
     result: list[Utterance] = []
     for sentence in _sentences(phrases(text)):
-        for part, pause in _fit(sentence):
+        for part, pause in _fit(sentence, max_syllables):
             result.append(_phones(part, pause))
     return result
 
@@ -477,16 +484,16 @@ def _sentences(all_phrases: list[Phrase]) -> list[list[Phrase]]:
     return [s for s in sentences if s]
 
 
-def _fit(sentence: list[Phrase]) -> list[tuple[list[Phrase], int]]:
-    """Pack a sentence's phrases into utterances of at most MAX_UTTERANCE_SYLLABLES."""
+def _fit(sentence: list[Phrase], limit: int) -> list[tuple[list[Phrase], int]]:
+    """Pack a sentence's phrases into utterances of at most ``limit`` syllables."""
     pieces: list[Phrase] = []
     for phrase in sentence:
-        pieces.extend(_split_phrase(phrase))
+        pieces.extend(_split_phrase(phrase, limit))
     parts: list[list[Phrase]] = [[]]
     size = 0
     for phrase in pieces:
         n = sum(len(w.syllables) for w in phrase.words)
-        if parts[-1] and size + n > MAX_UTTERANCE_SYLLABLES:
+        if parts[-1] and size + n > limit:
             parts.append([])
             size = 0
         parts[-1].append(phrase)
@@ -498,10 +505,10 @@ def _fit(sentence: list[Phrase]) -> list[tuple[list[Phrase], int]]:
     return fitted
 
 
-def _split_phrase(phrase: Phrase) -> list[Phrase]:
+def _split_phrase(phrase: Phrase, limit: int) -> list[Phrase]:
     """A phrase longer than the model takes, halved at word boundaries."""
     total = sum(len(w.syllables) for w in phrase.words)
-    if total <= MAX_UTTERANCE_SYLLABLES or len(phrase.words) < 2:
+    if total <= limit or len(phrase.words) < 2:
         return [phrase]
     running, best, best_gap = 0, 1, float(total)
     for i, word in enumerate(phrase.words[:-1], start=1):
@@ -511,7 +518,7 @@ def _split_phrase(phrase: Phrase) -> list[Phrase]:
             best, best_gap = i, gap
     head = Phrase(phrase.words[:best], "#3")
     tail = Phrase(phrase.words[best:], phrase.end)
-    return _split_phrase(head) + _split_phrase(tail)
+    return _split_phrase(head, limit) + _split_phrase(tail, limit)
 
 
 def _phones(part: Sequence[Phrase], pause_after_ms: int) -> Utterance:
