@@ -96,6 +96,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
 
     article = shape(document, backend.max_chunk_chars)
     labels = _chunk_labels(article)
+    assemble.prepare_in_background()
     speeches = synth.synthesize(
         article.chunks,
         backend,
