@@ -207,8 +207,12 @@ def _fix_month_day(text: str) -> str:
 
 
 def _fix_scores(text: str) -> str:
-    text = _SCORE.sub(lambda m: f"{m.group(1)}{m.group(2)}比{m.group(3)}", text)
-    return _SCORE_AFTER.sub(r"\1比\2", text)
+    # Read here: a bare 112 next to 比 is a code number to the grammar.
+    def score(home: str, away: str) -> str:
+        return f"{read_integer(int(home))}比{read_integer(int(away))}"
+
+    text = _SCORE.sub(lambda m: m.group(1) + score(m.group(2), m.group(3)), text)
+    return _SCORE_AFTER.sub(lambda m: score(m.group(1), m.group(2)), text)
 
 
 def _fix_codes(text: str) -> str:
