@@ -5,8 +5,15 @@ image's file name and caption, a date and ``来源:`` line, a view counter,
 ``听新闻``, ``【大 中 小】``, ``（作者为…）``, ``（记者 …）``, ``标签:``,
 ``责编:``, ``下一篇``, related-news lists, share and QR-code prompts,
 copyright notices. None of it is read aloud; what it says about the article
-(source, date, author, editors, tags) becomes metadata. HTML goes through
-trafilatura first (body and page metadata), then through the same rules.
+(source, date, author, editors, tags) becomes metadata.
+
+HTML: readers' comments and photo captions are removed from the page, then
+trafilatura extracts the body as Markdown (falling back to the page's prose
+paragraphs when it finds only menus) and the page's <head> metadata, which
+is trusted less than the page's own lines (SEO keywords, site names in
+titles). The Markdown then goes through the same rules as pasted text.
+Rules err on the side of keeping text: a notice glued to a story sentence
+loses only its own sentence.
 """
 
 from __future__ import annotations
