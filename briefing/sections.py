@@ -206,6 +206,27 @@ def _by_lead_clauses(paragraphs: list[str]) -> list[Section] | None:
     return sections
 
 
+def _broken_walls(paragraphs: list[str], target: float) -> list[str]:
+    """A wall of text pasted as one paragraph is cut into paragraphs of about
+    half a chapter at sentence ends, so chapters can fall between them."""
+    from briefing.segment import split_sentences
+
+    broken: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= target:
+            broken.append(paragraph)
+            continue
+        piece = ""
+        for sentence in split_sentences(paragraph):
+            if piece and len(piece) + len(sentence) > target / 2:
+                broken.append(piece)
+                piece = ""
+            piece += sentence
+        if piece:
+            broken.append(piece)
+    return broken
+
+
 def _by_length(paragraphs: list[str]) -> list[Section]:
     """No structure: one chapter for a short article, else chapters of about
     even length, cut at paragraph boundaries and titled by their first clause."""
@@ -214,6 +235,7 @@ def _by_length(paragraphs: list[str]) -> list[Section]:
         return [Section(title="", paragraphs=list(paragraphs))]
     count = max(2, round(total / _EVEN_CHAPTER_CHARS))
     target = total / count
+    paragraphs = _broken_walls(paragraphs, target)
     sections = [Section(title="", paragraphs=[])]
     filled = 0
     for paragraph in paragraphs:

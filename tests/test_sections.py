@@ -131,3 +131,15 @@ def test_bold_lines_head_chapters_only_over_enough_text() -> None:
     assert titles(doc) == ["一篇文章的标题", "河流、丛林、野兽与冰川"]
     read = [x for s in build(doc).sections for x in s.paragraphs]
     assert "因为" in read and "沿途的绕行路线" in read  # demoted, still read
+
+
+def test_a_wall_of_text_is_cut_at_sentence_ends() -> None:
+    sentences = [f"第{i}句{PARAGRAPH}" for i in range(60)]
+    article = build(document(p("".join(sentences))))
+    assert len(article.sections) >= 3
+    read = "".join(
+        x for s in article.sections for x in s.paragraphs[(1 if s is article.sections[0] else 0) :]
+    )
+    assert read == "".join(sentences)
+    for section in article.sections[1:]:
+        assert section.paragraphs[0].startswith("第")  # a chapter starts with a sentence
