@@ -136,7 +136,13 @@ def decode(data: bytes, where: str, declared: str | None = None) -> str:
             f"{where}: cannot tell its text encoding (tried UTF-8, GB18030 and Big5); "
             "save it as UTF-8 and try again"
         )
-    encoding, text = max(decoded, key=lambda pair: _chinese_plausibility(pair[1]))
+    # Only when several encodings decode cleanly is plausibility worth its cost
+    # (it loads jieba's dictionary).
+    encoding, text = (
+        decoded[0]
+        if len(decoded) == 1
+        else max(decoded, key=lambda pair: _chinese_plausibility(pair[1]))
+    )
     log.debug("%s decoded as %s", where, encoding)
     return _checked(text, where)
 
