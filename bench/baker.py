@@ -10,7 +10,9 @@ synthesis, loudness and MP3 encoding. The goal is ≤ 0.15, the aim 0.05.
 The voice must be installed (``briefing voices install baker``); if it is
 not, it is installed first (not timed). CPU time of the run and its children
 is reported too: on a shared machine the wall time also measures the
-neighbours, the CPU time does not.
+neighbours, the CPU time does not. A second table times the synthesis stage
+alone (``synth.synthesize`` over the seed's chunks, empty cache), which is
+what this backend controls; the rest of ``make`` is the pipeline around it.
 
     .venv/bin/python bench/baker.py              # jobs 1 and all cores
     .venv/bin/python bench/baker.py --jobs 1 2 --repeat 2
@@ -80,6 +82,33 @@ def run(jobs: int) -> dict[str, float]:
     }
 
 
+STAGE = """
+import json, sys, tempfile, time
+from briefing import pipeline, synth
+from briefing.cache import ChunkCache
+from briefing.presets import select
+selection = select("baker")
+article = pipeline.read_article(sys.argv[1], selection.backend.max_chunk_chars)
+with tempfile.TemporaryDirectory() as cache:
+    start = time.perf_counter()
+    speeches = synth.synthesize(article.chunks, selection.backend, selection.settings,
+                                jobs=int(sys.argv[2]), cache=ChunkCache(cache))
+    wall = time.perf_counter() - start
+audio = sum(s.duration_ms for s in speeches if s is not None) / 1000
+print(json.dumps({"wall_s": wall, "audio_s": audio, "chunks": len(article.chunks)}))
+"""
+
+
+def run_stage(jobs: int) -> dict[str, float]:
+    """The synthesis stage alone, in a fresh process (cold graphs, empty cache)."""
+    out = subprocess.run(
+        [sys.executable, "-c", STAGE, str(SEED), str(jobs)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**result, "jobs": jobs, "rtf": result["wall_s"] / result["audio_s"]}
+
+
 def main() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -95,6 +124,15 @@ def main() -> None:
         print(
             f"{best['jobs']:>4} {best['audio_s']:>8.1f} {best['wall_s']:>7.1f} "
             f"{best['rtf']:>6.3f} {best['cpu_s']:>6.1f} {best['cpu_rtf']:>8.3f}",
+            flush=True,
+        )
+    print("\nsynthesis stage alone (synth.synthesize, empty cache)")
+    print(f"{'jobs':>4} {'chunks':>6} {'audio s':>8} {'wall s':>7} {'RTF':>6}")
+    for jobs in args.jobs:
+        best = min((run_stage(jobs) for _ in range(args.repeat)), key=lambda r: r["wall_s"])
+        print(
+            f"{best['jobs']:>4} {best['chunks']:>6} {best['audio_s']:>8.1f} "
+            f"{best['wall_s']:>7.1f} {best['rtf']:>6.3f}",
             flush=True,
         )
 
