@@ -12,6 +12,7 @@ must match as written (case aside).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -98,10 +99,12 @@ def time_per_sentence_ms(repeats: int = 200) -> float:
 
 
 def article_sentences() -> list[str]:
-    """Every sentence of the real articles in tests/data/articles and the seed."""
+    """Every sentence of the seed and of the real articles in ../shared/articles
+    (or BRIEFING_ARTICLES_DIR; see tests/data/ARTICLES.md)."""
     from briefing import clean, ingest, sections, segment
 
-    sources = sorted((ROOT / "tests" / "data" / "articles").glob("*.html"))
+    articles = Path(os.environ.get("BRIEFING_ARTICLES_DIR", ROOT.parent / "shared" / "articles"))
+    sources = sorted(articles.glob("*.html"))
     sources.append(ROOT / "examples" / "jiangsu-duikou-zhiyuan.txt")
     sentences = []
     for source in sources:
