@@ -368,9 +368,9 @@ def apply_sandhi(words: Sequence[Word]) -> list[Word]:
     fixed: list[bool] = []
     ends_word: list[bool] = []  # the last syllable of a word of two or more
     for word in words:
-        spelled = word.text if not word.fixed else "".join("A" for _ in word.syllables)
-        # Erhua drops the 儿's own syllable; align characters to syllables.
-        texts = list(spelled[: len(word.syllables)])
+        # Erhua drops the 儿's own syllable: characters align with syllables from
+        # the start. Spelled letters have no characters for the rules to see.
+        texts = [] if word.fixed else list(word.text[: len(word.syllables)])
         for k, syllable in enumerate(word.syllables):
             chars.append(texts[k] if k < len(texts) else "")
             bases.append(syllable[:-1])
