@@ -27,11 +27,11 @@ import json
 import logging
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from briefing import files
 from briefing.backends.base import Speech, VoiceSettings, WordTiming
 from briefing.errors import OutputError
 
@@ -41,7 +41,7 @@ _MAGIC = b"BRFCHK1\n"
 _DIGEST_BYTES = 32
 _HEADER_LENGTH = struct.Struct(">I")
 _SUFFIX = ".chunk"
-_TEMP_PREFIX = ".tmp-"
+_STRAY_TEMPORARY = ".*.part"  # what files.staged leaves if its process is killed
 
 
 def default_cache_dir() -> Path:
@@ -103,15 +103,8 @@ class ChunkCache:
         path = self.path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_encode(speech))
-                os.replace(temp_name, path)
-            except BaseException:
-                # Includes KeyboardInterrupt: never leave a temp file behind.
-                Path(temp_name).unlink(missing_ok=True)
-                raise
+            with files.staged(path) as temporary:
+                temporary.write_bytes(_encode(speech))
         except OSError as exc:
             raise OutputError(
                 f"cannot write the chunk cache at {self.directory} ({exc.strerror or exc}); "
@@ -137,7 +130,7 @@ class ChunkCache:
         removed = 0
         if not self.directory.is_dir():
             return 0
-        for path in list(self.directory.glob(f"*/{_TEMP_PREFIX}*")):
+        for path in list(self.directory.glob(f"*/{_STRAY_TEMPORARY}")):
             path.unlink(missing_ok=True)
         for path in list(self._entries()):
             path.unlink(missing_ok=True)

@@ -12,12 +12,22 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import assemble, clean, ingest, normalize, sections, segment, sidecars, synth, tags
+from briefing import (
+    assemble,
+    clean,
+    files,
+    ingest,
+    normalize,
+    sections,
+    segment,
+    sidecars,
+    synth,
+    tags,
+)
 from briefing.article import Article, Briefing
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
@@ -171,32 +181,14 @@ def _check_outputs(source: str, paths: dict[str, Path], force: bool) -> None:
 
 @contextlib.contextmanager
 def _staged(paths: dict[str, Path]) -> Iterator[dict[str, Path]]:
-    """Temporary names beside the final ones; renamed into place only when all
-    were written, removed if anything failed, so no output is ever half-made
+    """Temporary names beside the final ones, renamed into place only when all
+    were written and removed if anything failed: no output is ever half-made,
     and an existing file is replaced only by a complete one."""
-    staged = {}
-    for role, path in paths.items():
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(handle)
-        staged[role] = Path(name)
     try:
-        yield staged
-        mode = 0o666 & ~_current_umask()  # mkstemp makes 0600; outputs are ordinary files
-        for role, temp in staged.items():
-            os.chmod(temp, mode)
-            os.replace(temp, paths[role])
+        with contextlib.ExitStack() as stack:
+            yield {role: stack.enter_context(files.staged(path)) for role, path in paths.items()}
     except OSError as exc:
         raise OutputError.writing(paths["audio"], exc) from exc
-    finally:
-        for temp in staged.values():
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-
-
-def _current_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -125,7 +125,8 @@ def test_stats_and_clear(tmp_path: Path) -> None:
     for i in range(5):
         cache.put(cache.key("edge", "1", SETTINGS, str(i)), _speech(length=1000 + i))
     (cache.directory / "ab").mkdir(exist_ok=True)
-    (cache.directory / "ab" / ".tmp-stray").write_bytes(b"half")
+    # what a writer killed mid-put leaves (files.staged names)
+    (cache.directory / "ab" / ".0123.chunk.k3j9x2.part").write_bytes(b"half")
     entries, size = cache.stats()
     assert entries == 5
     assert size == sum(p.stat().st_size for p in _files(cache.directory) if p.suffix == ".chunk")
