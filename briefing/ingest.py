@@ -20,7 +20,7 @@ from briefing.errors import InputError
 
 log = logging.getLogger(__name__)
 
-_MAX_INPUT_BYTES = 20 * 1024 * 1024
+_MAX_INPUT_BYTES = 20_000_000  # 20 MB, as the messages say
 _URL_TIMEOUT_S = 20
 # Encodings tried, in order, after UTF-8: GB18030 is a superset of GBK and
 # GB2312; Big5 covers Traditional Chinese files from Taiwan and Hong Kong.
@@ -75,7 +75,7 @@ def read(source: str) -> RawDocument:
     try:
         size = path.stat().st_size
         if size > _MAX_INPUT_BYTES:
-            raise InputError(f"{source} is {size // 1_000_000} MB; an article is at most 20 MB")
+            raise InputError(f"{source} is {size / 1e6:.1f} MB; an article is at most 20 MB")
         data = path.read_bytes()
     except PermissionError as exc:
         raise InputError(f"{source}: permission denied; check the file's permissions") from exc

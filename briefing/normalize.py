@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefing.article import Article
+from briefing.errors import OutputError
 
 log = logging.getLogger(__name__)
 
@@ -391,8 +392,14 @@ def _build_grammar(target: Path, options: dict[str, bool]) -> None:
     from tn.chinese.normalizer import Normalizer
 
     log.info("compiling the text normalisation grammar once (about 15 s)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the text normalisation grammar to {target.parent} "
+            f"({exc.strerror or exc}); set BRIEFING_TN_DIR to a writable folder"
+        ) from exc
     try:
         Normalizer(cache_dir=str(staging), overwrite_cache=True, **options)
         try:
@@ -400,5 +407,7 @@ def _build_grammar(target: Path, options: dict[str, bool]) -> None:
         except OSError:
             if not (target / "zh_tn_tagger.fst").exists():
                 raise
+    except OSError as exc:
+        raise OutputError.writing(target / "zh_tn_tagger.fst", exc) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -29,9 +29,10 @@ from briefing import (
     tags,
 )
 from briefing.article import Article, Briefing
+from briefing.backends.base import Speech, get_backend
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
-from briefing.presets import select
+from briefing.presets import Selection, select
 from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,11 @@ def shape(document: clean.Document, max_chunk_chars: int) -> Article:
 
 
 def plan(source: str, backend: str = "auto") -> Article:
-    """The article as it will be read, without making audio."""
-    return read_article(source, select(backend).backend.max_chunk_chars)
+    """The article as it will be read, without making audio. A named backend
+    need not work here (only its chunk limit is used); ``auto`` plans for the
+    one make would pick."""
+    chosen = select(backend).backend if backend == "auto" else get_backend(backend)
+    return read_article(source, chosen.max_chunk_chars)
 
 
 def default_output(source: str) -> Path:
@@ -111,23 +115,34 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
         article.chunks,
         backend,
         selection.settings,
-        jobs=config.jobs or backend.default_jobs,
-        cache=ChunkCache(config.cache_dir) if config.cache_dir else ChunkCache(),
+        jobs=config.jobs,
+        cache=ChunkCache(config.cache_dir),
         progress=progress,
         labels=labels,
     )
     progress.start("Assembling", 4)
+    try:
+        briefing = _assemble_and_write(article, speeches, selection, config, paths, progress)
+    finally:
+        progress.finish()  # an error message must not land on a half-drawn bar
+    return briefing, paths
+
+
+def _assemble_and_write(
+    article: Article,
+    speeches: list[Speech | None],
+    selection: Selection,
+    config: MakeConfig,
+    paths: dict[str, Path],
+    progress: Progress,
+) -> Briefing:
+    backend, voice = selection.backend.name, selection.settings.voice
     programme = assemble.stitch(article, speeches)
     progress.advance()
     audio = assemble.normalize_loudness(programme.samples, programme.sample_rate_hz)
     progress.advance()
     briefing = Briefing(
-        article,
-        programme.duration_ms,
-        programme.chapters,
-        programme.cues,
-        backend.name,
-        selection.settings.voice,
+        article, programme.duration_ms, programme.chapters, programme.cues, backend, voice
     )
     text = sidecars.transcript(article)
     with _staged(paths) as staged:
@@ -138,7 +153,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
             article,
             briefing.chapters,
             text,
-            comment=f"Read by {backend.name} ({selection.settings.voice})",
+            comment=f"Read by {backend} ({voice})",
             cover=config.cover,
         )
         _write_text(staged["transcript"], text)
@@ -147,8 +162,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
         _write_text(staged["chapters"], sidecars.chapters_json(briefing))
         _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths))
         progress.advance()
-    progress.finish()
-    return briefing, paths
+    return briefing
 
 
 def _chunk_labels(article: Article) -> list[str]:

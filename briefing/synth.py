@@ -25,17 +25,22 @@ def synthesize(
     backend: Backend,
     settings: VoiceSettings,
     *,
-    jobs: int = 4,
+    jobs: int | None = None,
     cache: ChunkCache | None = None,
     progress: Progress | None = None,
     labels: Sequence[str] | None = None,
 ) -> list[Speech | None]:
-    """Speech for each chunk, in order; None where a chunk has nothing to say."""
+    """Speech for each chunk, in order; None where a chunk has nothing to say.
+
+    ``jobs``: requests in flight at once; None for the backend's own default.
+    """
     cache = cache if cache is not None else ChunkCache()
     progress = progress or NoProgress()
     results: list[Speech | None] = [None] * len(chunks)
+    labels = labels or [f"chunk {index + 1}" for index in range(len(chunks))]
     # Identical spoken texts (a repeated slogan) are synthesised once.
     pending: dict[str, list[int]] = {}
+    hits = 0
     for index, chunk in enumerate(chunks):
         if not chunk.speakable:
             continue
@@ -43,21 +48,21 @@ def synthesize(
         cached = cache.get(key)
         if cached is not None:
             results[index] = cached
+            hits += 1
         else:
             pending.setdefault(key, []).append(index)
-    log.info("%d chunks cached, %d to synthesise", len(chunks) - len(pending), len(pending))
+    log.info("%d chunks found in the cache, %d texts to synthesise", hits, len(pending))
     if not pending:
         return results
 
     keys = list(pending)
-    requests = []
-    for number, key in enumerate(keys):
-        first = pending[key][0]
-        label = labels[first] if labels else f"chunk {first + 1}"
-        requests.append(SpeechRequest(number, chunks[first].spoken, settings, label))
+    requests = [
+        SpeechRequest(number, chunks[pending[key][0]].spoken, settings, labels[pending[key][0]])
+        for number, key in enumerate(keys)
+    ]
     progress.start(f"Speaking ({backend.name})", len(requests))
     try:
-        for number, speech in backend.synthesize(requests, jobs):
+        for number, speech in backend.synthesize(requests, jobs or backend.default_jobs):
             key = keys[number]
             cache.put(key, speech)
             for index in pending.pop(key):
@@ -67,7 +72,5 @@ def synthesize(
         progress.finish()
     if pending:
         first = next(iter(pending.values()))[0]
-        raise SynthesisError(
-            f"the {backend.name} backend returned no audio for {labels[first] if labels else first}"
-        )
+        raise SynthesisError(f"the {backend.name} backend returned no audio for {labels[first]}")
     return results
