@@ -45,3 +45,17 @@ def test_rate_makes_speech_faster():
 def test_unknown_voice_is_a_clear_error():
     with pytest.raises(SynthesisError, match="no voice 'zz-none'"):
         say("你好", voice="zz-none")
+
+
+def test_pitch_and_volume_change_the_sound():
+    text = "江苏对口支援。"
+    plain = say(text)
+    louder = say(text, volume_pct=40)
+    assert (
+        np.abs(louder.samples).astype(float).mean()
+        > 1.2 * np.abs(plain.samples).astype(float).mean()
+    )
+    higher = say(text, pitch_hz=30)
+    assert not np.array_equal(
+        higher.samples[: len(plain.samples)], plain.samples[: len(higher.samples)]
+    )

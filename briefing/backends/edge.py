@@ -40,7 +40,7 @@ from edge_tts import constants as edge_constants
 from edge_tts import exceptions as edge_errors
 from edge_tts.drm import DRM
 
-from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import AudioError, BackendUnavailable, BriefingError, SynthesisError
 from briefing.ffmpeg import decode_to_samples
 
@@ -529,4 +529,4 @@ def _shut_down(loop: asyncio.AbstractEventLoop, tasks: Sequence[asyncio.Task[Any
         loop.close()
 
 
-BACKEND = EdgeBackend()
+BACKEND: Backend = EdgeBackend()

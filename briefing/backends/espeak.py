@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import BackendUnavailable, SynthesisError
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -21,6 +21,8 @@ _CHARS_UTF8 = 1
 _EVENT_WORD = 1
 _EVENT_LIST_TERMINATED = 0
 _PARAM_RATE = 1
+_PARAM_VOLUME = 2  # 0–200, 100 normal
+_PARAM_PITCH = 3  # 0–100, 50 normal
 _DEFAULT_WORDS_PER_MINUTE = 175
 
 
@@ -154,6 +156,9 @@ class EspeakBackend:
             )
         words_per_minute = round(_DEFAULT_WORDS_PER_MINUTE * (1 + settings.rate_pct / 100))
         lib.espeak_SetParameter(_PARAM_RATE, words_per_minute, 0)
+        lib.espeak_SetParameter(_PARAM_VOLUME, 100 + settings.volume_pct, 0)
+        # espeak's pitch is a 0–100 scale, not Hz; one step is roughly a hertz or two.
+        lib.espeak_SetParameter(_PARAM_PITCH, 50 + settings.pitch_hz, 0)
         self._pcm, self._words = [], []
         encoded = request.text.encode("utf-8") + b"\0"
         status = lib.espeak_Synth(encoded, len(encoded), 0, 0, 0, _CHARS_UTF8, None, None)
@@ -177,4 +182,4 @@ class EspeakBackend:
         return tuple(timings)
 
 
-BACKEND = EspeakBackend()
+BACKEND: Backend = EspeakBackend()
