@@ -483,9 +483,7 @@ def _author_from(text: str, document: Document) -> str | None:
         return None
     if match := _BYLINE.match(text):
         return "、".join(_names(match.group("names")))
-    if text not in _NOT_NAMES and re.fullmatch(
-        rf"[{_HAN}]{{2,4}}|[A-Za-z][A-Za-z .'-]{{1,30}}", text
-    ):
+    if text not in _NOT_NAMES and _PLAIN_NAME.fullmatch(text):
         return text
     return None
 

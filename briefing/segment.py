@@ -29,8 +29,9 @@ _UNBREAKABLE = re.compile(
     r"\d+(?:[.,:：/]\d+)*%?|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z0-9]+)*"
 )
 _HARD_LIMIT_FACTOR = 3
-_OPEN_QUOTES = '“‘「『《（("'
-_CLOSE_QUOTES = '”’」』》）)"'
+_QUOTE_OPENERS, _QUOTE_CLOSERS = "“‘「『《", "”’」』》"
+_OPENERS = _QUOTE_OPENERS + "（("  # clause punctuation inside these does not end a clause
+_CLOSERS_OF_OPENERS = _QUOTE_CLOSERS + "）)"
 
 
 def segment(article: Article, max_chars: int) -> Article:
@@ -85,8 +86,8 @@ _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Inc|Ltd|Co|Jr|Sr|vs
 
 
 def _quote_balance(text: str) -> int:
-    opened = sum(text.count(q) for q in "“‘「『《")
-    closed = sum(text.count(q) for q in "”’」』》")
+    opened = sum(text.count(q) for q in _QUOTE_OPENERS)
+    closed = sum(text.count(q) for q in _QUOTE_CLOSERS)
     return opened - closed
 
 
@@ -116,9 +117,9 @@ def _clauses(sentence: str) -> Iterator[str]:
     """Clauses ending at clause punctuation that is outside quotes and numbers."""
     start = depth = 0
     for i, ch in enumerate(sentence):
-        if ch in "“‘「『《（(":
+        if ch in _OPENERS:
             depth += 1
-        elif ch in "”’」』》）)":
+        elif ch in _CLOSERS_OF_OPENERS:
             depth = max(0, depth - 1)
         elif ch in _CLAUSE_END and depth == 0 and not _inside_number(sentence, i):
             yield sentence[start : i + 1]
@@ -170,7 +171,7 @@ def _attach_punctuation(tokens: list[str]) -> list[str]:
     merged: list[str] = []
     carry = ""
     for token in tokens:
-        if all(ch in _OPEN_QUOTES for ch in token):
+        if all(ch in _OPENERS or ch == '"' for ch in token):
             carry += token
         elif merged and all(not ch.isalnum() for ch in token):
             merged[-1] += token

@@ -1,4 +1,4 @@
-"""TTS backends. Each is one module that registers itself in ``base.REGISTRY``."""
+"""TTS backends: one module each, found by name through ``base.get_backend``."""
 
 from __future__ import annotations
 

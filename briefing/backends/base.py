@@ -13,7 +13,7 @@ the backend module and a missing one raises ``BackendUnavailable``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -90,9 +90,6 @@ class Speech:
     @property
     def duration_ms(self) -> float:
         return 1000.0 * len(self.samples) / self.sample_rate_hz
-
-
-ProgressCallback = Callable[[int], None]
 
 
 @runtime_checkable

@@ -23,8 +23,8 @@ def voice_options(command):  # type: ignore[no-untyped-def]
         ),
         click.option("--voice", help="A preset from `briefing voices` or a backend voice id."),
         click.option("--rate", help="Speaking rate offset, e.g. +10% or -5%."),
-        click.option("--pitch", help="Pitch offset, e.g. +5Hz (edge only)."),
-        click.option("--volume", help="Volume offset, e.g. -10% (edge only)."),
+        click.option("--pitch", help="Pitch offset, e.g. +5Hz."),
+        click.option("--volume", help="Volume offset, e.g. -10%."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -44,7 +44,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     "-j",
     "--jobs",
     type=click.IntRange(1, 32),
-    help="Chunks synthesised at once [default: the backend's: edge 8, baker one per core].",
+    help="Chunks synthesised at once [default: the backend's own].",
 )
 @click.option(
     "--cover",
