@@ -64,7 +64,8 @@ def shape(document: clean.Document, max_chunk_chars: int) -> Article:
     """Sections, chunks within the backend's limit, and their spoken forms."""
     article = sections.build(document)
     segment.segment(article, max_chunk_chars)
-    return normalize.normalize_article(article)
+    normalize.normalize_article(article)
+    return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
 def plan(source: str, backend: str = "auto") -> Article:

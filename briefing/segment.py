@@ -10,7 +10,7 @@ words and quotations are never split.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from briefing.article import Article, Boundary, Chunk
 
@@ -51,6 +51,32 @@ def segment(article: Article, max_chars: int) -> Article:
         if section.chunks:
             section.chunks[-1].boundary = Boundary.SECTION
     return article
+
+
+def refit(article: Article, max_chars: int, speak: Callable[[str], str]) -> Article:
+    """Split again every chunk whose spoken form outgrew ``max_chars``: numbers
+    read out take more characters than they were written with (2019 → 二零一九).
+    ``speak`` gives the spoken form of a piece of text."""
+    for section in article.sections:
+        section.chunks = [
+            piece for chunk in section.chunks for piece in _fit(chunk, max_chars, speak)
+        ]
+    return article
+
+
+def _fit(chunk: Chunk, max_chars: int, speak: Callable[[str], str]) -> list[Chunk]:
+    if len(chunk.spoken) <= max_chars:
+        return [chunk]
+    # Aim the written length at what will fit once spoken.
+    limit = max(8, max_chars * len(chunk.text) // len(chunk.spoken))
+    pieces = split_long(chunk.text, limit)
+    if len(pieces) == 1:
+        return [chunk]  # one unbreakable token (a long number or address): sent whole
+    fitted = []
+    for number, piece in enumerate(pieces, 1):
+        boundary = chunk.boundary if number == len(pieces) else Boundary.CLAUSE
+        fitted += _fit(Chunk(piece, speak(piece), boundary, chunk.paragraph), max_chars, speak)
+    return fitted
 
 
 def split_sentences(paragraph: str) -> list[str]:

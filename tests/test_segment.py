@@ -86,3 +86,21 @@ def test_edge_sized_limit_splits_a_chinese_paragraph_without_spaces() -> None:
 def test_nothing_speakable_is_marked_so() -> None:
     article = segment(Article("t", [Section("一", ["……", "——"])]), 50)
     assert [chunk.speakable for chunk in article.chunks] == [False, False]
+
+
+def test_refit_splits_chunks_whose_spoken_form_outgrew_the_limit():
+    from briefing.article import Article, Section
+    from briefing.normalize import normalize
+    from briefing.segment import refit
+
+    text = "全省2019年共有1526所中小学和12345名教师比2018年增加了5.3%。"
+    article = Article("t", [Section("s", [text])])
+    segment(article, 40)
+    for chunk in article.chunks:
+        chunk.spoken = normalize(chunk.text)
+    assert any(len(c.spoken) > 40 for c in article.chunks), "the case must exercise refit"
+    refit(article, 40, normalize)
+    assert all(len(c.spoken) <= 40 for c in article.chunks)
+    assert "".join(c.text for c in article.chunks) == text
+    assert [c.boundary for c in article.chunks][-1] == Boundary.SECTION
+    assert all(c.boundary == Boundary.CLAUSE for c in article.chunks[:-1])
