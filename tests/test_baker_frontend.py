@@ -145,6 +145,13 @@ def test_latin_letters_are_spelled() -> None:
     assert syllables_of("abc") == syllables_of("ABC") == ["^ ei1", "b i4", "x i1"]
 
 
+def test_common_latin_words_are_said_as_words() -> None:
+    assert syllables_of("iPhone11") == ["^ ai4", "f eng1", "sh iii2", "^ i1"]
+    assert syllables_of("COVID-19") == ["k ou1", "^ uei2", "d e2", "sh iii2", "j iou3"]
+    for syllables in fe.LATIN_WORDS.values():
+        assert all(fe.split_syllable(s[:-1]) is not None for s in syllables)
+
+
 def test_every_letter_has_a_spelling_the_voice_can_say() -> None:
     for letter, syllables in fe.LETTERS.items():
         for syllable in syllables:

@@ -72,6 +72,14 @@ LETTERS: dict[str, tuple[str, ...]] = {
 
 _ACRONYM_LETTERS = 5
 
+# Latin words Chinese news readers say as words, not letters (the voice has
+# no English): how they are commonly said, in pinyin.
+LATIN_WORDS: dict[str, tuple[str, ...]] = {
+    "iphone": ("ai4", "feng1"), "ipad": ("ai4", "pai4", "de5"), "wifi": ("wai4", "fei4"),
+    "ok": ("ou1", "kai4"), "sars": ("sa4", "si1"), "covid": ("kou1", "wei2", "de2"),
+    "nba": ("en1", "bi4", "ei1"), "vs": ("wei1", "ai2", "si1"),
+}  # fmt: skip
+
 # Symbols read as words (after NFKC, so full-width forms are covered too).
 SYMBOL_WORDS: dict[str, str] = {
     "+": "加", "=": "等于", "&": "和", "@": "艾特", "#": "井号", "*": "星",
@@ -289,6 +297,8 @@ def _words(piece: str) -> list[Word]:
         token = match.group(0)
         if _HAN.match(token):
             words.extend(_han_words(token))
+        elif token.isascii() and token.isalpha() and token.lower() in LATIN_WORDS:
+            words.append(Word(token, LATIN_WORDS[token.lower()], fixed=True))
         elif token.isascii() and token.isalpha():
             # An acronym (GDP) is one prosodic word; a longer run is spelled
             # letter by letter, so an utterance can still be cut inside it.
