@@ -76,33 +76,28 @@ def plan(source: str, backend: str = "auto") -> Article:
     return read_article(source, chosen.max_chunk_chars)
 
 
-def default_output(source: str) -> Path:
+def default_output(raw: ingest.RawDocument) -> Path:
     """``article.md`` → ``article.mp3`` beside it; ``article.txt`` would have its
-    transcript overwrite the input, so it becomes ``article.briefing.mp3``."""
-    if source == "-" or ingest.is_url(source):
-        name = (
-            "briefing"
-            if source == "-"
-            else (Path(source.split("?")[0].rstrip("/")).stem or "briefing")
-        )
-        return Path.cwd() / f"{name}.mp3"
-    path = Path(source)
-    output = path.with_suffix(".mp3")
-    if path.suffix.lower() == ".txt":
-        output = path.with_name(f"{path.stem}.briefing.mp3")
-    return output
+    transcript overwrite the input, so it becomes ``article.briefing.mp3``.
+    Stdin and URLs go to the current folder, named after the page."""
+    if raw.path is None:
+        return Path.cwd() / f"{raw.name}.mp3"
+    if raw.path.suffix.lower() == ".txt":
+        return raw.path.with_name(f"{raw.path.stem}.briefing.mp3")
+    return raw.path.with_suffix(".mp3")
 
 
 def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing, dict[str, Path]]:
     """Make the briefing's MP3 and sidecars; return it and the files written."""
     progress = progress or NoProgress()
     # Everything that can be refused is checked before minutes of synthesis.
-    document = clean.parse(ingest.read(config.source))
-    output = (config.output or default_output(config.source)).resolve()
+    raw = ingest.read(config.source)
+    document = clean.parse(raw)
+    output = (config.output or default_output(raw)).resolve()
     if output.suffix.lower() != ".mp3":
         output = output.with_name(output.name + ".mp3")
     paths = sidecars.sidecar_paths(output)
-    _check_outputs(config.source, paths, config.force)
+    _check_outputs(raw.path, paths, config.force)
     if config.cover is not None:
         tags.read_cover(config.cover)
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
@@ -175,17 +170,15 @@ def _chunk_labels(article: Article) -> list[str]:
     return labels
 
 
-def _check_outputs(source: str, paths: dict[str, Path], force: bool) -> None:
+def _check_outputs(source: Path | None, paths: dict[str, Path], force: bool) -> None:
     """Fail before any work if an output cannot be written or would clobber something."""
     folder = paths["audio"].parent
     if not folder.is_dir():
         raise OutputError(f"output folder {folder} does not exist; create it or choose another -o")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"output folder {folder} is not writable; choose another -o")
-    if source not in ("-",) and not ingest.is_url(source):
-        source_path = Path(source).resolve()
-        if source_path in paths.values():
-            raise OutputError(f"{source} would be overwritten by an output; choose another -o")
+    if source is not None and source.resolve() in paths.values():
+        raise OutputError(f"{source} would be overwritten by an output; choose another -o")
     existing = [p.name for p in paths.values() if p.exists()]
     if existing and not force:
         raise OutputError(

@@ -321,3 +321,11 @@ def test_a_full_disk_is_reported_and_leaves_nothing_behind(small_disk):
     result = run("make", str(SEED), "-o", str(small_disk / "x.mp3"), "--backend", "espeak", "-q")
     assert_user_error(result, "disk is full.*free some space")
     assert list(small_disk.iterdir()) == []
+
+
+def test_an_output_that_is_the_input_is_refused_even_with_force(tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text("标题\n\n正文第一段。\n", encoding="utf-8")
+    result = run("make", str(article), "-o", str(tmp_path / "news.mp3"), "--force", "-q")
+    assert_user_error(result, "would be overwritten by an output")
+    assert article.read_text(encoding="utf-8") == "标题\n\n正文第一段。\n"
