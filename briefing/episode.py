@@ -10,6 +10,7 @@ folder, a missing sidecar or a malformed subtitle file makes the briefing
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -18,13 +19,13 @@ from typing import Any
 
 from briefing.article import Chapter, Cue
 from briefing.errors import InputError
+from briefing.sidecars import METADATA_FORMAT, SIDECAR_SUFFIXES
 
-METADATA_SUFFIX = ".briefing.json"
-SUPPORTED_FORMAT = 1
 # Chinese news sites give local times without a zone; China keeps UTC+8 all year.
 CHINA_TZ = timezone(timedelta(hours=8))
-# file roles in the metadata's "files"; audio and vtt (the text alternative) are required
-FILE_ROLES = ("audio", "vtt", "srt", "chapters", "transcript")
+# file roles in the metadata's "files" (what make writes, less the metadata itself);
+# audio and vtt (the text alternative) are required
+FILE_ROLES = ("audio", *(role for role in SIDECAR_SUFFIXES if role != "metadata"))
 REQUIRED_ROLES = ("audio", "vtt")
 
 
@@ -123,18 +124,17 @@ def load_episode(metadata_path: Path) -> Episode:
 
 
 def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Episode:
-    if raw.get("format") != SUPPORTED_FORMAT:
+    if raw.get("format") != METADATA_FORMAT:
         raise BrokenBriefing(
             f"{name} has format {raw.get('format')!r}, this version reads format "
-            f"{SUPPORTED_FORMAT}; re-make the briefing with this version of briefing"
+            f"{METADATA_FORMAT}; re-make the briefing with this version of briefing"
         )
     title = _text(raw, "title", name, required=True)
     duration_ms = raw.get("duration_ms")
     if not isinstance(duration_ms, int) or isinstance(duration_ms, bool) or duration_ms <= 0:
         raise BrokenBriefing(f"{name}: duration_ms must be a positive whole number of ms")
     files = _files(raw.get("files"), folder, name)
-    audio_path = folder / files["audio"]
-    _check_mp3(audio_path, name)
+    audio_bytes = _mp3_size(folder / files["audio"], name)
     cues = tuple(parse_vtt(_read_sidecar(folder / files["vtt"], name), files["vtt"]))
     paragraph_ends: frozenset[int] = frozenset()
     if "transcript" in files:
@@ -154,7 +154,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         chapters=_chapters(raw.get("chapters", []), name),
         cues=cues,
         files=files,
-        audio_bytes=audio_path.stat().st_size,
+        audio_bytes=audio_bytes,
         tags=tuple(t for t in raw.get("tags") or [] if isinstance(t, str)),
         paragraph_ends=paragraph_ends,
     )
@@ -228,12 +228,18 @@ def _files(value: Any, folder: Path, name: str) -> dict[str, str]:
     return files
 
 
-def _check_mp3(path: Path, name: str) -> None:
-    with path.open("rb") as handle:
-        head = handle.read(3)
+def _mp3_size(path: Path, name: str) -> int:
+    """The size in bytes of the MP3 file at ``path``, checked to look like one."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(3)
+            size = os.fstat(handle.fileno()).st_size  # of the very file read
+    except OSError as exc:
+        raise _unreadable(path, name, exc) from exc
     # ID3v2 tag first (make writes one), or a bare MPEG audio frame sync
     if head[:3] != b"ID3" and not (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         raise BrokenBriefing(f"{name}: {path.name} is empty or not an MP3 file")
+    return size
 
 
 def _read_sidecar(path: Path, name: str) -> str:
@@ -241,6 +247,13 @@ def _read_sidecar(path: Path, name: str) -> str:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BrokenBriefing(f"{name}: {path.name} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise _unreadable(path, name, exc) from exc
+
+
+def _unreadable(path: Path, name: str, exc: OSError) -> BrokenBriefing:
+    # Checked to be a file a moment before: gone since, a permission, or a disk error.
+    return BrokenBriefing(f"{name}: cannot read {path.name} ({exc.strerror or exc})")
 
 
 def _chapters(value: Any, name: str) -> tuple[Chapter, ...]:

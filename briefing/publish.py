@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
@@ -36,14 +34,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing.episode import (
-    METADATA_SUFFIX,
-    BrokenBriefing,
-    Channel,
-    Episode,
-    load_episode,
-)
+from briefing.episode import BrokenBriefing, Channel, Episode, load_episode
 from briefing.errors import InputError, OutputError
+from briefing.files import write_atomic
+from briefing.sidecars import METADATA_SUFFIX
+from briefing.tags import image_kind, read_cover
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +50,9 @@ MAX_SLUG_CHARS = 60
 DEFAULT_TITLE = "听新闻"
 DEFAULT_DESCRIPTION = "新闻文章的普通话朗读版，附章节、文字稿与字幕。"
 DEFAULT_AUTHOR = "briefing"
-COVER_SUFFIXES = (".png", ".jpg", ".jpeg")
+# The cover is named by what it is, not by what its file was called.
+COVER_NAMES = {"image/png": "cover.png", "image/jpeg": "cover.jpg"}
+DEFAULT_COVER = "cover.png"  # the one drawn when none is given is a PNG
 
 
 @dataclass
@@ -100,7 +97,9 @@ def publish(config: PublishConfig) -> PublishResult:
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the folder `briefing make` wrote into")
     state = load_state(folder)
-    channel = _channel(config, state)  # option errors first, before any scanning
+    # option errors first, before any scanning
+    cover_data, cover_kind = read_cover(config.cover) if config.cover is not None else (None, None)
+    channel = _channel(config, state, cover_kind)
     episodes, skipped = scan(folder)
     if not episodes and not skipped:
         raise InputError(
@@ -116,7 +115,7 @@ def publish(config: PublishConfig) -> PublishResult:
     episodes.sort(key=lambda e: (e.pub_date or datetime.min.replace(tzinfo=timezone.utc), e.key))
     episodes.reverse()  # newest first, in the feed and on the index
 
-    warnings = _write_cover(config.cover, folder, channel.cover)
+    warnings = _write_cover(config.cover, cover_data, folder / channel.cover)
     written = [channel.cover]
     write_atomic(folder / "feed.xml", feed.build_feed(channel, episodes))
     written.append("feed.xml")
@@ -176,19 +175,17 @@ def save_state(folder: Path, state: dict[str, Any]) -> None:
     write_atomic(folder / STATE_FILE, text.encode("utf-8"))
 
 
-def _channel(config: PublishConfig, state: dict[str, Any]) -> Channel:
+def _channel(config: PublishConfig, state: dict[str, Any], cover_kind: str | None) -> Channel:
+    """The show, from the options given, else the state, else the defaults; ``cover_kind``
+    is the MIME type of the cover given, None for none."""
     saved = state["channel"]
     base_url = normalise_base_url(config.base_url or saved.get("base_url") or "")
-    if config.cover is not None:
-        suffix = config.cover.suffix.lower()
-        if suffix not in COVER_SUFFIXES:
-            raise InputError(
-                f"cover {config.cover} must be a PNG or JPEG image "
-                "(Apple Podcasts accepts no other)"
-            )
-        cover = "cover.jpg" if suffix == ".jpeg" else f"cover{suffix}"
+    if cover_kind is not None:
+        cover = COVER_NAMES[cover_kind]
     else:
-        cover = saved.get("cover", "cover.png")
+        cover = saved.get("cover", DEFAULT_COVER)
+        if not (config.folder / cover).exists():  # gone: the default, a PNG, takes its place
+            cover = DEFAULT_COVER
     if "guid" not in saved:
         feed_url = f"{base_url}/feed.xml".split("://", 1)[1]
         saved["guid"] = str(uuid.uuid5(PODCAST_GUID_NAMESPACE, feed_url))
@@ -279,42 +276,19 @@ def unique_slug(slug: str, taken: set[str]) -> str:
 # --- files -----------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}; check the folder's permissions"
-        ) from exc
-
-
-def _write_cover(source: Path | None, folder: Path, name: str) -> list[str]:
-    """Put the cover in place; return warnings about it (Apple's size rules)."""
-    target = folder / name
-    if source is None:
+def _write_cover(source: Path | None, data: bytes | None, target: Path) -> list[str]:
+    """Put the cover (``data``, read from ``source``) in place, or the default one if
+    none is given and none is there; return warnings about it (Apple's size rules)."""
+    if source is None or data is None:
         if not target.exists():
             from briefing.site.cover import default_cover_png
 
             write_atomic(target, default_cover_png())
         return []
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the cover {source}: {exc.strerror}") from exc
     size = image_size(data)
     if size is None:
-        raise InputError(f"cover {source} is not a PNG or JPEG image")
-    if not target.exists() or target.read_bytes() != data:
+        raise InputError(f"cover {source}: its width and height cannot be found; is it whole?")
+    if not _holds(target, data):
         write_atomic(target, data)
     width, height = size
     if width != height or not 1400 <= width <= 3000:
@@ -325,11 +299,27 @@ def _write_cover(source: Path | None, folder: Path, name: str) -> list[str]:
     return []
 
 
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` already holds ``data`` (then it is left untouched)."""
+    try:
+        return target.read_bytes() == data
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise OutputError(
+            f"cannot read {target} to replace it with the new cover ({exc.strerror or exc}); "
+            "remove it and publish again"
+        ) from exc
+
+
 def image_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) of a PNG or JPEG image, or None if it is neither."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+    """(width, height) of a PNG or JPEG image; None if it is neither or its size is not found."""
+    kind = image_kind(data)
+    if kind == "image/png":
+        if data[12:16] != b"IHDR":  # the first chunk, by the PNG standard
+            return None
         return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not data.startswith(b"\xff\xd8"):
+    if kind != "image/jpeg":
         return None
     index = 2
     while index + 9 < len(data):  # walk the JPEG segments to the frame header (SOFn)

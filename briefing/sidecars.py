@@ -10,19 +10,23 @@ from pathlib import Path
 from briefing.article import Article, Boundary, Briefing, Cue
 
 METADATA_FORMAT = 1
+METADATA_SUFFIX = ".briefing.json"
+# What make writes beside OUT.mp3, by role; publish reads the same names.
+SIDECAR_SUFFIXES = {
+    "transcript": ".txt",
+    "vtt": ".vtt",
+    "srt": ".srt",
+    "chapters": ".chapters.json",
+    "metadata": METADATA_SUFFIX,
+}
 
 
 def sidecar_paths(audio: Path) -> dict[str, Path]:
     """Every output of one briefing, keyed by role, named after the MP3."""
     # By string, not with_suffix: the stem of news.briefing.mp3 is news.briefing.
     stem = audio.name[: -len(audio.suffix)] if audio.suffix else audio.name
-    return {
-        "audio": audio,
-        "transcript": audio.with_name(f"{stem}.txt"),
-        "vtt": audio.with_name(f"{stem}.vtt"),
-        "srt": audio.with_name(f"{stem}.srt"),
-        "chapters": audio.with_name(f"{stem}.chapters.json"),
-        "metadata": audio.with_name(f"{stem}.briefing.json"),
+    return {"audio": audio} | {
+        role: audio.with_name(f"{stem}{suffix}") for role, suffix in SIDECAR_SUFFIXES.items()
     }
 
 

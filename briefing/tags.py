@@ -37,6 +37,8 @@ _LANGUAGE = "chi"  # ISO 639-2 (bibliographic), as ID3 expects
 _CTOC_LIMIT = 255
 _NO_OFFSET = 0xFFFFFFFF  # "byte offsets not given" in CHAP frames
 GENRE = "Speech"
+JPEG_SIGNATURE = b"\xff\xd8\xff"  # start of image, then the first marker
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def write_tags(
@@ -113,8 +115,17 @@ def read_cover(cover: Path) -> tuple[bytes, str]:
         data = cover.read_bytes()
     except OSError as exc:
         raise InputError(f"cover {cover}: cannot be read ({exc.strerror or exc})") from exc
-    if data.startswith(b"\xff\xd8\xff"):
-        return data, "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data, "image/png"
-    raise InputError(f"cover {cover}: not a JPEG or PNG image; give a .jpg or .png file")
+    mime = image_kind(data)
+    if mime is None:
+        raise InputError(f"cover {cover}: not a JPEG or PNG image; give a .jpg or .png file")
+    return data, mime
+
+
+def image_kind(data: bytes) -> str | None:
+    """The image's MIME type, image/jpeg or image/png, by its first bytes (whatever
+    its file is called); None for anything else."""
+    if data.startswith(JPEG_SIGNATURE):
+        return "image/jpeg"
+    if data.startswith(PNG_SIGNATURE):
+        return "image/png"
+    return None

@@ -9,14 +9,12 @@ screenshot, docs/player.png.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_helpers import FIXTURE_STEM, add_briefing, read_metadata
+from publish_helpers import FIXTURE_STEM, add_briefing, read_metadata, serving
 
 from briefing.publish import PublishConfig, publish
 from briefing.site import embed_snippet
@@ -44,19 +42,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from briefing.cli import main; main()", "serve", str(site),
-         "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert " at http://127.0.0.1:" in line, line
-        yield line.split(" at ", 1)[1].split()[0].rstrip("/")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(site) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -167,6 +167,10 @@ def _break(folder: Path, stem: str, how: str) -> None:
     if how == "json":
         path.write_text("{ not json", encoding="utf-8")
         return
+    if how == "unreadable":  # a folder where the file is expected: reading it fails, even as root
+        path.unlink()
+        path.mkdir()
+        return
     if how == "format":
         metadata["format"] = 99
     elif how == "escape":
@@ -195,8 +199,8 @@ def _break(folder: Path, stem: str, how: str) -> None:
     write_metadata(path, metadata)
 
 
-BREAKAGES = ["json", "format", "escape", "absolute", "missing", "not-mp3", "vtt", "duration",
-             "title", "chapters", "date", "symlink"]  # fmt: skip
+BREAKAGES = ["json", "unreadable", "format", "escape", "absolute", "missing", "not-mp3", "vtt",
+             "duration", "title", "chapters", "date", "symlink"]  # fmt: skip
 
 
 @pytest.mark.parametrize("how", BREAKAGES)
@@ -209,6 +213,23 @@ def test_a_broken_briefing_is_reported_and_skipped(tmp_path: Path, how: str) -> 
     assert [s.metadata_file for s in result.skipped] == ["bad.briefing.json"]  # type: ignore[attr-defined]
     assert result.skipped[0].reason  # type: ignore[attr-defined]
     assert "bad" not in (site / "feed.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("how", ["folder", "dangling-link"])
+def test_an_unreadable_sidecar_or_mp3_makes_a_broken_briefing(tmp_path: Path, how: str) -> None:
+    # load_episode checks that each file named is a file, so these readers meet an
+    # unreadable one only when it changed since, or as a user without permission: call them.
+    from briefing.episode import BrokenBriefing, _mp3_size, _read_sidecar
+
+    unreadable = tmp_path / "gone.vtt"
+    if how == "folder":
+        unreadable.mkdir()
+    else:
+        unreadable.symlink_to(tmp_path / "nowhere.vtt")
+    with pytest.raises(BrokenBriefing, match=r"^bad\.briefing\.json: cannot read gone\.vtt \("):
+        _read_sidecar(unreadable, "bad.briefing.json")
+    with pytest.raises(BrokenBriefing, match=r"^bad\.briefing\.json: cannot read gone\.vtt \("):
+        _mp3_size(unreadable, "bad.briefing.json")
 
 
 def test_two_metadata_files_naming_one_audio_file_publish_it_once(tmp_path: Path) -> None:
@@ -271,8 +292,35 @@ def test_a_cover_is_copied_checked_and_a_non_image_refused(tmp_path: Path) -> No
     assert "600×400 px" in result.warnings[0]  # type: ignore[attr-defined]
     fake = tmp_path / "fake.png"
     fake.write_text("<svg/>", encoding="utf-8")
-    with pytest.raises(InputError, match="not a PNG or JPEG"):
+    with pytest.raises(InputError, match="not a JPEG or PNG"):
         _publish(tmp_path / "site", cover=fake)
+
+
+def test_the_cover_is_named_by_its_content_not_its_file_name(tmp_path: Path) -> None:
+    from briefing.site.cover import default_cover_png
+
+    add_briefing(tmp_path / "site", "good")
+    misnamed = tmp_path / "logo.jpg"
+    misnamed.write_bytes(default_cover_png(1400))
+    result = _publish(tmp_path / "site", cover=misnamed)
+    assert result.channel.cover == "cover.png"  # type: ignore[attr-defined]
+    assert (tmp_path / "site" / "cover.png").read_bytes() == misnamed.read_bytes()
+    assert not (tmp_path / "site" / "cover.jpg").exists()
+
+
+def test_an_unreadable_cover_in_the_site_is_one_line_error(tmp_path: Path) -> None:
+    from briefing.site.cover import default_cover_png
+
+    add_briefing(tmp_path / "site", "good")
+    (tmp_path / "site" / "cover.png").mkdir()  # in the way of the cover: cannot be read
+    cover = tmp_path / "logo.png"
+    cover.write_bytes(default_cover_png(1400))
+    result = CliRunner().invoke(
+        cli, ["publish", str(tmp_path / "site"), "--base-url", BASE, "--cover", str(cover)]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot read {tmp_path / 'site' / 'cover.png'} ")
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
 
 
 def test_temporary_files_of_make_are_not_briefings(tmp_path: Path) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from publish_helpers import add_briefing
+from publish_helpers import add_briefing, serving
 
 from briefing.errors import OutputError
 from briefing.publish import PublishConfig, publish
@@ -117,18 +116,9 @@ def test_make_server_refuses_a_missing_folder(tmp_path: Path) -> None:
 
 
 def test_the_serve_command_prints_its_address_and_serves(site: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from briefing.cli import main; main()", "serve", str(site),
-         "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
+    with serving(site) as (line, base_url):
         assert line.startswith(f"Serving {site} at http://127.0.0.1:")
-        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        port = urlsplit(base_url).port
+        assert port is not None
         status, headers, _ = _get(("127.0.0.1", port), "/first.mp3", {"Range": "bytes=0-0"})
         assert status == 206 and headers["Content-Length"] == "1"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

@@ -9,6 +9,7 @@ absolute URLs under the channel's base URL.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefing.episode import Channel, Episode
+from briefing.files import write_atomic
 
 ASSETS = ("player.css", "player.js", "embed.js")
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
@@ -25,8 +27,6 @@ SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 def build_site(channel: Channel, episodes: list[Episode], folder: Path) -> list[str]:
     """Write index, episode pages and assets into ``folder``; return the names written."""
-    from briefing.publish import write_atomic
-
     written = []
     static = resources.files(__package__) / "static"
     for name in ASSETS:
@@ -66,6 +66,7 @@ def embed_snippet(channel: Channel, episode: Episode) -> str:
     )
 
 
+@functools.cache  # one environment: its templates are compiled once, not once an episode
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("briefing.site", "templates"),
