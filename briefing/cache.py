@@ -25,7 +25,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import struct
 from pathlib import Path
 
@@ -46,12 +45,7 @@ _STRAY_TEMPORARY = ".*.part"  # what files.staged leaves if its process is kille
 
 def default_cache_dir() -> Path:
     """``BRIEFING_CACHE_DIR`` when set, else the user cache dir's ``chunks`` folder."""
-    override = os.environ.get("BRIEFING_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("briefing")) / "chunks"
+    return files.user_folder("BRIEFING_CACHE_DIR", "cache", "chunks")
 
 
 class ChunkCache:

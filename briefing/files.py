@@ -16,6 +16,17 @@ from pathlib import Path
 from briefing.errors import OutputError
 
 
+def user_folder(override: str, kind: str, default: str) -> Path:
+    """A folder of ours: the environment variable ``override`` when set, else
+    ``default`` inside the platform's user ``kind`` ("cache" or "data") dir."""
+    if value := os.environ.get(override):
+        return Path(value).expanduser()
+    import platformdirs
+
+    base = platformdirs.user_cache_dir if kind == "cache" else platformdirs.user_data_dir
+    return Path(base("briefing")) / default
+
+
 def _read_umask() -> int:
     # The only way to read the umask is to set it; done once, at import, before
     # any thread of ours exists.

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import shutil
 import string
@@ -29,6 +28,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from briefing import files
 from briefing.article import Article
 from briefing.errors import OutputError
 
@@ -358,10 +358,7 @@ def grammar_dir() -> Path:
     """
     from importlib.metadata import version
 
-    import platformdirs
-
-    override = os.environ.get("BRIEFING_TN_DIR")
-    base = Path(override) if override else Path(platformdirs.user_cache_dir("briefing")) / "tn"
+    base = files.user_folder("BRIEFING_TN_DIR", "cache", "tn")
     return base / f"wetext-{version('WeTextProcessing')}-tts"
 
 
