@@ -10,7 +10,7 @@ audio, in milliseconds.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import datetime
 
 
@@ -53,17 +53,30 @@ class Section:
 
 
 @dataclass
-class Article:
-    """A cleaned article: what will be read, and metadata that will not be."""
+class Metadata:
+    """What an article says about itself; kept, never read aloud."""
 
     title: str
-    sections: list[Section]
+    _: KW_ONLY
     source: str | None = None
     url: str | None = None
     published: datetime | None = None
     author: str | None = None
     editors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        """The metadata as JSON values, ``published`` in ISO 8601."""
+        values = {f.name: getattr(self, f.name) for f in fields(Metadata)}
+        values["published"] = self.published.isoformat() if self.published else None
+        return values
+
+
+@dataclass
+class Article(Metadata):
+    """A cleaned article: what will be read (its sections), and its metadata."""
+
+    sections: list[Section]
 
     @property
     def chunks(self) -> list[Chunk]:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
+from briefing.article import Metadata
 from briefing.errors import InputError
 from briefing.ingest import Kind, RawDocument
 
@@ -40,17 +41,10 @@ class Block:
 
 
 @dataclass
-class Document:
+class Document(Metadata):
     """A cleaned article before it is cut into sections."""
 
-    title: str
     blocks: list[Block]
-    source: str | None = None
-    url: str | None = None
-    published: datetime | None = None
-    author: str | None = None
-    editors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")

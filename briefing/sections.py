@@ -10,8 +10,9 @@ paragraph boundaries. The headline is read first, in an opening chapter.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
-from briefing.article import Article, Section
+from briefing.article import Article, Metadata, Section
 from briefing.clean import Block, Document
 
 MAX_TITLE_CHARS = 24
@@ -54,16 +55,8 @@ def build(document: Document) -> Article:
     opening.title = short_title(headline)
     opening.paragraphs.insert(0, headline)
     sections = [section for section in sections if section.paragraphs]
-    return Article(
-        title=document.title,
-        sections=sections,
-        source=document.source,
-        url=document.url,
-        published=document.published,
-        author=document.author,
-        editors=document.editors,
-        tags=document.tags,
-    )
+    metadata = {f.name: getattr(document, f.name) for f in fields(Metadata)}
+    return Article(sections=sections, **metadata)
 
 
 def spoken_headline(title: str) -> str:

@@ -90,19 +90,6 @@ def chapters_json(briefing: Briefing) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def article_metadata(article: Article) -> dict[str, object]:
-    """The article's metadata as JSON values (``published`` in ISO 8601)."""
-    return {
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
-        "editors": article.editors,
-        "tags": article.tags,
-    }
-
-
 def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
     article = briefing.article
     first_paragraph = next(
@@ -111,7 +98,7 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
     )
     document = {
         "format": METADATA_FORMAT,
-        **article_metadata(article),
+        **article.as_json(),
         "description": first_paragraph,
         "language": "zh-CN",
         "duration_ms": briefing.duration_ms,

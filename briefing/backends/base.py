@@ -99,10 +99,11 @@ class Backend(Protocol):
     ``name``: registry name. ``default_voice``: a voice id of this backend.
     ``max_chunk_chars``: the longest spoken text one request may carry;
     segmentation keeps every chunk under it, but for a single unbreakable
-    token (a long number or address) longer than that, which is sent whole. ``default_jobs``: requests in flight at once
-    when the user does not say (CPU-bound engines: the cores; a network
-    service: what it tolerates). ``format_version``: bump when output for the
-    same input changes, so cached audio is not reused across versions.
+    token (a long number or address) longer than that, which is sent whole.
+    ``default_jobs``: requests in flight at once when the user does not say
+    (CPU-bound engines: the cores; a network service: what it tolerates).
+    ``format_version``: bump when output for the same input changes, so cached
+    audio is not reused across versions.
     """
 
     name: str

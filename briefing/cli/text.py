@@ -8,14 +8,14 @@ import sys
 import click
 
 from briefing import normalize as normalization
-from briefing import pipeline, sidecars
+from briefing import pipeline
 from briefing.article import Article
 from briefing.backends.base import backend_names
 
 
 def article_json(article: Article) -> dict[str, object]:
     return {
-        **sidecars.article_metadata(article),
+        **article.as_json(),
         "sections": [
             {
                 "title": section.title,
