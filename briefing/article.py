@@ -39,8 +39,13 @@ class Chunk:
 
     @property
     def speakable(self) -> bool:
-        """False for chunks with nothing a voice can say (``……``, ``——``)."""
-        return any(ch.isalnum() for ch in (self.spoken or self.text))
+        return speakable(self.spoken or self.text)
+
+
+def speakable(text: str) -> bool:
+    """False for text with nothing a voice can say (``……``, ``——``): backends
+    answer it with silence or an error (edge: NoAudioReceived)."""
+    return any(ch.isalnum() for ch in text)
 
 
 @dataclass

@@ -63,6 +63,11 @@ class SpeechRequest:
     settings: VoiceSettings
     label: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.label:
+            preview = self.text[:16] + ("…" if len(self.text) > 16 else "")
+            object.__setattr__(self, "label", f"chunk {self.index + 1} ({preview})")
+
 
 @dataclass(frozen=True)
 class WordTiming:

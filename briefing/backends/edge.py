@@ -40,6 +40,7 @@ from edge_tts import constants as edge_constants
 from edge_tts import exceptions as edge_errors
 from edge_tts.drm import DRM
 
+from briefing.article import speakable
 from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import AudioError, BackendUnavailable, BriefingError, SynthesisError
 from briefing.ffmpeg import decode_to_samples
@@ -127,15 +128,6 @@ def _ssl_context() -> ssl.SSLContext:
     import certifi  # edge-tts depends on it and uses the same bundle
 
     return ssl.create_default_context(cafile=certifi.where())
-
-
-def _label(request: SpeechRequest) -> str:
-    return request.label or f"chunk {request.index + 1} ({request.text[:16]}…)"
-
-
-def _is_speakable(text: str) -> bool:
-    # Same rule as Chunk.speakable: the service answers NoAudioReceived otherwise.
-    return any(ch.isalnum() for ch in text)
 
 
 _RETRY_ADVICE = (
@@ -326,13 +318,13 @@ class EdgeBackend:
         self, request: SpeechRequest, slots: asyncio.Semaphore
     ) -> tuple[SpeechRequest, bytes, tuple[WordTiming, ...]]:
         """The MP3 bytes and word timings of one request, after retries."""
-        if not _is_speakable(request.text):
+        if not speakable(request.text):
             return request, b"", ()
         # The slot is kept through the backoff: when the service is struggling,
         # fewer requests reach it, and a chunk's retries are not queued behind
         # every other chunk.
         async with slots:
-            audio, words = await self._with_retries(request, _label(request))
+            audio, words = await self._with_retries(request, request.label)
         return request, audio, words
 
     async def _decode(
@@ -346,7 +338,7 @@ class EdgeBackend:
             samples = await loop.run_in_executor(None, decode_to_samples, audio, SAMPLE_RATE_HZ)
         except AudioError as exc:
             raise SynthesisError(
-                f"edge sent audio for {_label(request)} that cannot be read: {exc}"
+                f"edge sent audio for {request.label} that cannot be read: {exc}"
             ) from exc
         return request.index, Speech(samples, SAMPLE_RATE_HZ, words)
 

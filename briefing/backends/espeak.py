@@ -163,9 +163,7 @@ class EspeakBackend:
         encoded = request.text.encode("utf-8") + b"\0"
         status = lib.espeak_Synth(encoded, len(encoded), 0, 0, 0, _CHARS_UTF8, None, None)
         if status != 0:
-            raise SynthesisError(
-                f"espeak-ng failed on {request.label or request.text[:20]} (status {status})"
-            )
+            raise SynthesisError(f"espeak-ng failed on {request.label} (status {status})")
         samples = np.frombuffer(b"".join(self._pcm), dtype="<i2").astype(np.int16)
         return Speech(samples, self._sample_rate_hz, self._word_timings(request.text, len(samples)))
 
