@@ -150,7 +150,7 @@ class BakerBackend:
         ordered = sorted(requests, key=lambda request: -len(request.text))
         # The front end runs here, one chunk at a time, while the workers start.
         work = (self._job(request) for request in ordered)
-        workers = max(1, min(jobs, _cpu_count(), len(requests)))
+        workers = max(1, min(jobs, _cpu_count(), len(requests), _workers_memory_allows()))
         if workers == 1:
             engine = _local_engine(directory)
             for job in work:
@@ -331,6 +331,23 @@ def load_graphs(directory: Path):  # type: ignore[no-untyped-def]
 
 # This process's loaded voice (in each worker, and in the caller for jobs=1).
 _engines: dict[Path, object] = {}
+
+# What one worker holds at its peak: both graphs, XNNPACK's packed weights
+# and the vocoder's activations for a 552-frame window (measured ~400 MB).
+_WORKER_BYTES = 500 * 1024 * 1024
+
+
+def _workers_memory_allows() -> int:
+    """How many workers fit in the memory available now (Linux; else no limit)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+                    return max(1, available // _WORKER_BYTES)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 1 << 16
 
 
 def _local_engine(directory: Path):  # type: ignore[no-untyped-def]
