@@ -25,6 +25,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from briefing.words import cut
+
 log = logging.getLogger(__name__)
 
 INITIALS = (
@@ -314,11 +316,10 @@ def _words(piece: str) -> list[Word]:
 
 def _han_words(run: str) -> list[Word]:
     """Words of a run of Han characters, with readings resolved in context."""
-    import jieba
     from pypinyin import Style, lazy_pinyin
 
     words: list[Word] = []
-    for text in _cut(jieba, run):
+    for text in (w for w in cut(run, hmm=True) if w):
         syllables = _readings(text, lazy_pinyin, Style)
         erhua = (
             len(text) > 1 and text.endswith("儿") and text not in _NOT_ERHUA
@@ -346,16 +347,6 @@ def _readings(word: str, lazy_pinyin, Style) -> list[str]:  # type: ignore[no-un
     if len(readings) != len(word):  # a character pypinyin cannot read: go one by one
         readings = [(lazy_pinyin(ch, **options) or [""])[0] for ch in word]
     return readings
-
-
-def _cut(jieba, run: str) -> list[str]:  # type: ignore[no-untyped-def]
-    _quiet_jieba(jieba)
-    return [w for w in jieba.lcut(run, HMM=True) if w]
-
-
-@functools.cache
-def _quiet_jieba(jieba) -> None:  # type: ignore[no-untyped-def]
-    jieba.setLogLevel(logging.WARNING)
 
 
 # --- tone sandhi ---------------------------------------------------------------
