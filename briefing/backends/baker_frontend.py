@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from briefing import normalize
 from briefing.words import cut
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,6 @@ WORD_READINGS: dict[str, tuple[str, ...]] = {
     "还贷": ("huan2", "dai4"), "还债": ("huan2", "zhai4"),
 }  # fmt: skip
 
-_DIGITS = "零一二三四五六七八九"
 _NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _DIGIT_CHARS = set("〇零一二三四五六七八九")
 # Function words spoken as part of the word before them (的 in 我们的).
@@ -211,37 +211,8 @@ def read_number(digits: str) -> str:
     """Stray digits as Mandarin: a cardinal up to 8 digits (``70`` → 七十),
     digit by digit when longer or with a leading zero (``007`` → 零零七)."""
     if len(digits) > 8 or (len(digits) > 1 and digits[0] == "0"):
-        return "".join(_DIGITS[int(d)] for d in digits)
-    value = int(digits)
-    if value == 0:
-        return "零"
-    high, low = divmod(value, 10000)
-    if high == 0:
-        return _read_below_10000(low, leading=True)
-    text = ("两" if high == 2 else _read_below_10000(high, leading=True)) + "万"
-    if low:
-        text += ("零" if low < 1000 else "") + _read_below_10000(low, leading=False)
-    return text
-
-
-def _read_below_10000(value: int, leading: bool) -> str:
-    parts: list[str] = []
-    zero_pending = False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, value = divmod(value, unit_value)
-        if digit == 0:
-            zero_pending = bool(parts)
-            continue
-        if zero_pending:
-            parts.append("零")
-            zero_pending = False
-        if unit == "十" and digit == 1 and not parts and leading:
-            parts.append("十")  # 十五, not 一十五
-        elif unit == "千" and digit == 2:
-            parts.append("两千")  # 两千零二十, as said
-        else:
-            parts.append(_DIGITS[digit] + unit)
-    return "".join(parts)
+        return normalize.read_digits(digits)
+    return normalize.read_integer(int(digits))
 
 
 _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
@@ -252,7 +223,7 @@ def _spell_numbers(text: str) -> str:
         whole, fraction, percent = match.groups()
         reading = read_number(whole)
         if fraction:
-            reading += "点" + "".join(_DIGITS[int(d)] for d in fraction)
+            reading += "点" + normalize.read_digits(fraction)
         return ("百分之" + reading) if percent else reading
 
     return _NUMBER.sub(spoken, text)
