@@ -35,6 +35,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,32 +61,82 @@ class GraphError(Exception):
     """The graph is not the one we know how to rewrite or run."""
 
 
-def make_dropout_identity(model_bytes: bytes) -> bytes:
-    """``model_bytes`` with every training-mode dropout replaced by the identity."""
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as schema
+class _Graph:
+    """A TFLite model unpacked for editing, seen one subgraph at a time: each
+    op's name, each tensor's producer and readers, its constant value, and
+    the model packed back into bytes. ``what`` begins its error messages."""
 
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model_bytes, 0))
-    builtin_names = {v: k for k, v in vars(schema.BuiltinOperator).items() if k.isupper()}
+    def __init__(self, model_bytes: bytes, what: str) -> None:
+        from ai_edge_litert import schema_py_generated as schema
 
-    def op_name(op: schema.OperatorT) -> str:
-        code = model.operatorCodes[op.opcodeIndex]
-        if code.customCode:
-            return code.customCode.decode()
-        return builtin_names.get(max(code.builtinCode, code.deprecatedBuiltinCode), "?")
+        self.schema = schema
+        self.what = what
+        self._size = len(model_bytes)
+        self.model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model_bytes, 0))
+        self._builtin_names = {v: k for k, v in vars(schema.BuiltinOperator).items() if k.isupper()}
+        self.select(self.model.subgraphs[0])
 
-    rewired = 0
-    for graph in model.subgraphs:
-        producer = {int(t): op for op in graph.operators for t in op.outputs}
-        readers: dict[int, list[schema.OperatorT]] = {}
+    def select(self, graph) -> None:  # type: ignore[no-untyped-def]
+        """Look at ``graph``, one of the model's subgraphs, from now on."""
+        self.graph = graph
+        self.producer = {int(t): op for op in graph.operators for t in op.outputs}
+        self.readers: dict[int, list[Any]] = {}
         for op in graph.operators:
             for t in op.inputs:
-                readers.setdefault(int(t), []).append(op)
+                self.readers.setdefault(int(t), []).append(op)
+
+    def op_name(self, op) -> str:  # type: ignore[no-untyped-def]
+        code = self.model.operatorCodes[op.opcodeIndex]
+        if code.customCode:
+            return code.customCode.decode()
+        return self._builtin_names.get(max(code.builtinCode, code.deprecatedBuiltinCode), "?")
+
+    def chain(self, tensor: int, *expected: str) -> list[Any]:
+        """The ops that follow ``tensor`` one after the other, each the only
+        reader of the one before's output, checked against ``expected`` names."""
+        found = []
+        for name in expected:
+            following = self.readers.get(tensor, [])
+            if len(following) != 1 or self.op_name(following[0]) != name:
+                raise GraphError(f"{self.what}: expected {name} after tensor {tensor}")
+            found.append(following[0])
+            tensor = int(following[0].outputs[0])
+        return found
+
+    def constant(self, tensor: int) -> np.ndarray:
+        t = self.graph.tensors[tensor]
+        data = self.model.buffers[t.buffer].data
+        kinds = {self.schema.TensorType.FLOAT32: "<f4", self.schema.TensorType.INT32: "<i4"}
+        if data is None or t.type not in kinds:
+            raise GraphError(f"{self.what}: tensor {tensor} is not a constant")
+        values = np.frombuffer(bytes(bytearray(data)), kinds[t.type])
+        return values if t.shape is None else values.reshape(t.shape)  # None: a scalar
+
+    def scalar(self, tensor: int) -> float:
+        values = self.constant(tensor)
+        if values.size != 1 or values.dtype.kind != "f":
+            raise GraphError(f"{self.what}: tensor {tensor} is not a scalar constant")
+        return float(values.reshape(-1)[0])
+
+    def pack(self) -> bytes:
+        import flatbuffers
+
+        builder = flatbuffers.Builder(self._size + 65536)
+        builder.Finish(self.model.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+
+def make_dropout_identity(model_bytes: bytes) -> bytes:
+    """``model_bytes`` with every training-mode dropout replaced by the identity."""
+    g = _Graph(model_bytes, "dropout")
+    rewired = 0
+    for graph in g.model.subgraphs:
+        g.select(graph)
         for op in list(graph.operators):
-            if op_name(op) != _DROPOUT_OP:
+            if g.op_name(op) != _DROPOUT_OP:
                 continue
-            source, output = _dropout_pattern(op, graph, model, producer, readers, op_name)
-            for reader in readers.get(output, []):
+            source, output = _dropout_pattern(g, op)
+            for reader in g.readers.get(output, []):
                 reader.inputs = np.array(
                     [source if int(t) == output else int(t) for t in reader.inputs], dtype=np.int32
                 )
@@ -96,44 +147,26 @@ def make_dropout_identity(model_bytes: bytes) -> bytes:
         _drop_dead_ops(graph)
     if rewired == 0:
         raise GraphError(f"no {_DROPOUT_OP} dropout found in the acoustic model")
-    if any(op_name(op) == _DROPOUT_OP for g in model.subgraphs for op in g.operators):
+    if any(g.op_name(op) == _DROPOUT_OP for sub in g.model.subgraphs for op in sub.operators):
         raise GraphError(f"a {_DROPOUT_OP} op is still used after the rewrite")
-    builder = flatbuffers.Builder(len(model_bytes) + 65536)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+    return g.pack()
 
 
-def _dropout_pattern(random_op, graph, model, producer, readers, op_name) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _dropout_pattern(g: _Graph, random_op) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """(x, y) tensor indices of ``y = (x * s) * cast(random >= rate)``, after
     checking the graph really computes that with s = 1 / (1 - rate)."""
-
-    def only_reader(tensor: int, name: str):  # type: ignore[no-untyped-def]
-        found = readers.get(tensor, [])
-        if len(found) != 1 or op_name(found[0]) != name:
-            raise GraphError(f"dropout: expected {name} after tensor {tensor}")
-        return found[0]
-
-    compare = only_reader(int(random_op.outputs[0]), "GREATER_EQUAL")
-    rate = _constant(graph, model, int(compare.inputs[1]))
-    cast = only_reader(int(compare.outputs[0]), "CAST")
-    apply_mask = only_reader(int(cast.outputs[0]), "MUL")
+    compare, cast, apply_mask = g.chain(int(random_op.outputs[0]), "GREATER_EQUAL", "CAST", "MUL")
+    rate = g.scalar(int(compare.inputs[1]))
     mask = int(cast.outputs[0])
     scaled = next(int(t) for t in apply_mask.inputs if int(t) != mask)
-    scale_op = producer.get(scaled)
-    if scale_op is None or op_name(scale_op) != "MUL":
+    scale_op = g.producer.get(scaled)
+    if scale_op is None or g.op_name(scale_op) != "MUL":
         raise GraphError("dropout: the kept values are not scaled by a MUL")
     source, scale_tensor = (int(t) for t in scale_op.inputs)
-    scale = _constant(graph, model, scale_tensor)
+    scale = g.scalar(scale_tensor)
     if not np.isclose(scale, 1.0 / (1.0 - rate)):
         raise GraphError(f"dropout: scale {scale} does not match rate {rate}")
     return source, int(apply_mask.outputs[0])
-
-
-def _constant(graph, model, tensor: int) -> float:  # type: ignore[no-untyped-def]
-    data = model.buffers[graph.tensors[tensor].buffer].data
-    if data is None or len(data) != 4:
-        raise GraphError(f"dropout: tensor {tensor} is not a scalar constant")
-    return float(np.frombuffer(bytes(bytearray(data)), dtype="<f4")[0])
 
 
 def _drop_dead_ops(graph) -> None:  # type: ignore[no-untyped-def]
@@ -198,64 +231,31 @@ class Synthesis:
 def split_vocoder(model_bytes: bytes) -> tuple[bytes, Synthesis]:
     """The vocoder without its final PQMF synthesis (it now outputs the tanh
     sub-band signal [1, frames·75, 4]), and that synthesis as ``Synthesis``."""
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as schema
-
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model_bytes, 0))
-    graph = model.subgraphs[0]
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if k.isupper()}
-
-    def op_name(op) -> str:  # type: ignore[no-untyped-def]
-        code = model.operatorCodes[op.opcodeIndex]
-        return names.get(max(code.builtinCode, code.deprecatedBuiltinCode), "?")
-
-    def constant(tensor: int) -> np.ndarray:
-        t = graph.tensors[tensor]
-        data = model.buffers[t.buffer].data
-        kinds = {schema.TensorType.FLOAT32: "<f4", schema.TensorType.INT32: "<i4"}
-        if data is None or t.type not in kinds:
-            raise GraphError(f"vocoder: tensor {tensor} is not a constant")
-        return np.frombuffer(bytes(bytearray(data)), kinds[t.type]).reshape(t.shape)
-
-    producer = {int(t): op for op in graph.operators for t in op.outputs}
-    readers: dict[int, list] = {}
-    for op in graph.operators:
-        for t in op.inputs:
-            readers.setdefault(int(t), []).append(op)
-
-    def chain(tensor: int, *expected: str) -> list:
-        found = []
-        for name in expected:
-            following = readers.get(tensor, [])
-            if len(following) != 1 or op_name(following[0]) != name:
-                raise GraphError(f"vocoder: expected {name} after tensor {tensor}")
-            found.append(following[0])
-            tensor = int(following[0].outputs[0])
-        return found
-
-    upsamplers = [op for op in graph.operators if op_name(op) == "TRANSPOSE_CONV"]
+    g = _Graph(model_bytes, "vocoder")
+    graph = g.graph
+    upsamplers = [op for op in graph.operators if g.op_name(op) == "TRANSPOSE_CONV"]
     if not upsamplers:
         raise GraphError("vocoder: no transposed convolution found")
     upsample = upsamplers[-1]
     # Walk back over the int8 round trip to the tanh that makes the sub-bands.
     tensor, step = int(upsample.inputs[2]), 0.0
-    while op_name(producer[tensor]) in ("DEQUANTIZE", "EXPAND_DIMS", "QUANTIZE"):
-        op = producer[tensor]
-        if op_name(op) == "QUANTIZE":
+    while g.op_name(g.producer[tensor]) in ("DEQUANTIZE", "EXPAND_DIMS", "QUANTIZE"):
+        op = g.producer[tensor]
+        if g.op_name(op) == "QUANTIZE":
             q = graph.tensors[int(op.outputs[0])].quantization
             if len(q.scale) != 1 or int(q.zeroPoint[0]) != 0:
                 raise GraphError("vocoder: unexpected sub-band quantisation")
             step = float(q.scale[0])
         tensor = int(op.inputs[0])
-    if op_name(producer[tensor]) != "TANH":
+    if g.op_name(g.producer[tensor]) != "TANH":
         raise GraphError("vocoder: the sub-bands do not come from a tanh")
     subbands = tensor
-    squeeze, pad_op, expand, conv, last = chain(
+    squeeze, pad_op, expand, conv, last = g.chain(
         int(upsample.outputs[0]), "SQUEEZE", "PAD", "EXPAND_DIMS", "CONV_2D", "SQUEEZE"
     )
     if [int(t) for t in graph.outputs] != [int(last.outputs[0])]:
         raise GraphError("vocoder: the synthesis filter is not the last step")
-    spread = constant(int(upsample.inputs[1]))  # [out, 1, kernel, in]
+    spread = g.constant(int(upsample.inputs[1]))  # [out, 1, kernel, in]
     gain = float(spread[0, 0, 0, 0])
     expected_spread = np.zeros_like(spread)
     for k in range(SUBBANDS):
@@ -265,21 +265,19 @@ def split_vocoder(model_bytes: bytes) -> tuple[bytes, Synthesis]:
         spread, expected_spread
     ) or options.strideW != SUBBANDS:  # fmt: skip
         raise GraphError("vocoder: the sub-band upsampling is not plain zero insertion")
-    paddings = constant(int(pad_op.inputs[1]))
-    taps = constant(int(conv.inputs[1]))  # [1, 1, K, 4]
+    paddings = g.constant(int(pad_op.inputs[1]))
+    taps = g.constant(int(conv.inputs[1]))  # [1, 1, K, 4]
     kernel = taps.shape[2]
     if paddings.tolist() != [[0, 0], [kernel // 2, kernel // 2], [0, 0]] or kernel % 2 == 0:
         raise GraphError("vocoder: unexpected synthesis filter padding")
-    if conv.builtinOptions.padding != schema.Padding.VALID or conv.builtinOptions.strideW != 1:
+    if conv.builtinOptions.padding != g.schema.Padding.VALID or conv.builtinOptions.strideW != 1:
         raise GraphError("vocoder: unexpected synthesis filter convolution")
-    bias = float(constant(int(conv.inputs[2]))[0]) if len(conv.inputs) > 2 else 0.0
+    bias = float(g.constant(int(conv.inputs[2]))[0]) if len(conv.inputs) > 2 else 0.0
 
     graph.outputs = np.array([subbands], dtype=np.int32)
     _drop_dead_ops(graph)
-    builder = flatbuffers.Builder(len(model_bytes) + 65536)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     synthesis = Synthesis(taps[0, 0].astype(np.float32), gain, kernel // 2, bias, step)
-    return bytes(builder.Output()), synthesis
+    return g.pack(), synthesis
 
 
 @dataclass(frozen=True)
