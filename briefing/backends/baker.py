@@ -35,7 +35,7 @@ import numpy as np
 
 from briefing import files
 from briefing.backends import baker_frontend as frontend
-from briefing.backends.base import Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import BackendUnavailable, SynthesisError
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ class BakerBackend:
         )
         return _Job(
             index=request.index,
-            label=request.label or request.text[:20],
+            label=request.label,
             utterances=utterances,
             speed_ratio=speed_ratio,
             gain=1.0 + settings.volume_pct / 100.0,
@@ -424,4 +424,4 @@ def _speak(engine, job: _Job) -> Speech:  # type: ignore[no-untyped-def]
     return Speech(pcm, SAMPLE_RATE_HZ, tuple(words))
 
 
-BACKEND = BakerBackend()
+BACKEND: Backend = BakerBackend()
