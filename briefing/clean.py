@@ -524,6 +524,8 @@ def _from_lines(blocks: list[Block], guess_title: bool = True) -> Document:
         if block.heading_level == 1 and not document.title:
             document.title = text
             continue
+        if block.heading_level and text == document.title:
+            continue  # the title again (front matter, then an H1): read it once
         if _take_metadata(document, text, before_body=body_chars == 0):
             continue
         if _TAIL_MARKER.match(text):

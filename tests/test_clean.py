@@ -277,3 +277,12 @@ def test_bracketed_desk_byline_in_front_of_the_story_is_not_read() -> None:
         "標題在這裡\n〔即時新聞／綜合報導〕2008年，台北市萬華區發生父親殺子的人倫悲劇。\n"
     )
     assert body(document) == ["2008年，台北市萬華區發生父親殺子的人倫悲劇。"]
+
+
+def test_a_heading_repeating_the_front_matter_title_is_read_once():
+    markdown = (
+        "---\ntitle: 上海发布经济数据\n---\n\n# 上海发布经济数据\n\n全年生产总值增长百分之五。\n"
+    )
+    document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
+    assert document.title == "上海发布经济数据"
+    assert [block.text for block in document.blocks] == ["全年生产总值增长百分之五。"]
