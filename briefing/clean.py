@@ -316,6 +316,7 @@ def _from_html(html: str) -> Document:
         raise InputError("no article text was found in the HTML page")
     metadata = trafilatura.extract_metadata(html)
     document = _from_lines(_markdown_blocks(extracted), guess_title=False)
+    _merge_byline_metadata(document, html)
     if metadata is not None:
         _merge_page_metadata(document, metadata)
     # Pages repeat the headline as a heading above the text: read it once.
@@ -425,6 +426,38 @@ def _story_chars(text: str) -> str:
 
 _SHORT_SUFFIX = re.compile(rf"^(.{{6,}}?)[-_－][{_HAN}A-Za-z]{{1,6}}$")
 _TITLE_SUFFIX = re.compile(r"\s*(?:\s\|\s|｜|\s?_\s?|\s-\s|\s—\s|--)\s*")
+
+
+_BYLINE_MAX_CHARS = 100
+
+
+def _merge_byline_metadata(document: Document, html: str) -> None:
+    """trafilatura drops a page's byline ("2023-08-01 09:30 来源：浙江日报
+    作者：李四") along with the chrome; read the short lines above the story
+    with the explicit metadata rules, filling only what is still missing.
+    Lines below the story start are related-news lists and footers: not read."""
+    import lxml.etree
+    import lxml.html
+
+    story = next((b.text for b in document.blocks if not b.heading_level), "")[:12]
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return
+    found = Document(title="", blocks=[])
+    for element in tree.iter("p", "div", "span", "li", "td", "small", "em", "time"):
+        if story and story in _SPACES.sub("", element.text or ""):
+            break
+        line = _SPACES.sub(" ", element.text_content()).strip()
+        if 6 <= len(line) <= _BYLINE_MAX_CHARS:
+            _take_metadata(found, line, before_body=False)
+    document.source = document.source or found.source
+    document.author = document.author or found.author
+    if found.published and (
+        document.published is None
+        or (document.published.date() == found.published.date() and not document.published.time())
+    ):
+        document.published = found.published  # the byline's time of day as well
 
 
 def _merge_page_metadata(document: Document, metadata: object) -> None:

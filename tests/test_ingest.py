@@ -6,6 +6,7 @@ import http.server
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,7 @@ def test_an_article_page_by_url_is_read_without_its_chrome(site: str) -> None:
     assert article.title == "江苏推进对口支援工作"
     assert article.url == f"{site}/news/page.html"
     assert article.source == "新华社"
+    assert article.published == datetime(2019, 4, 2, 7, 14)  # from the byline trafilatura drops
     assert article.editors == ["孟涛"]
     assert [section.title for section in article.sections][1:] == ["提高政治站位", "拓宽协作空间"]
     spoken = "".join(chunk.text for chunk in article.chunks)
