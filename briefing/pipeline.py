@@ -98,8 +98,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
         output = output.with_name(output.name + ".mp3")
     paths = sidecars.sidecar_paths(output)
     _check_outputs(raw.path, paths, config.force)
-    if config.cover is not None:
-        tags.read_cover(config.cover)
+    cover = tags.read_cover(config.cover) if config.cover is not None else None
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
     backend = selection.backend
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
@@ -118,7 +117,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     )
     progress.start("Assembling", 4)
     try:
-        briefing = _assemble_and_write(article, speeches, selection, config, paths, progress)
+        briefing = _assemble_and_write(article, speeches, selection, cover, paths, progress)
     finally:
         progress.finish()  # an error message must not land on a half-drawn bar
     return briefing, paths
@@ -128,7 +127,7 @@ def _assemble_and_write(
     article: Article,
     speeches: list[Speech | None],
     selection: Selection,
-    config: MakeConfig,
+    cover: tuple[bytes, str] | None,
     paths: dict[str, Path],
     progress: Progress,
 ) -> Briefing:
@@ -150,7 +149,7 @@ def _assemble_and_write(
             briefing.chapters,
             text,
             comment=f"Read by {backend} ({voice})",
-            cover=config.cover,
+            cover=cover,
         )
         _write_text(staged["transcript"], text)
         _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))

@@ -48,8 +48,9 @@ def write_tags(
     transcript: str,
     *,
     comment: str = "",
-    cover: Path | None = None,
+    cover: tuple[bytes, str] | None = None,
 ) -> None:
+    """``cover``: image bytes and MIME type, as ``read_cover`` returns them."""
 
     try:
         tags = ID3(str(path))
@@ -70,7 +71,7 @@ def write_tags(
     if article.url:
         tags.add(WXXX(encoding=3, desc="source", url=article.url))
     if cover is not None:
-        data, mime = read_cover(cover)
+        data, mime = cover
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="cover", data=data))
 
     chapter_ids = [f"chp{i}" for i in range(len(chapters))]

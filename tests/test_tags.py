@@ -82,7 +82,7 @@ def test_more_than_255_chapters_nest_under_child_tocs(mp3):
 def test_cover_art_is_embedded(mp3, tmp_path):
     cover = tmp_path / "cover.png"
     cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    tags.write_tags(mp3, article(), chapters(1), "", cover=cover)
+    tags.write_tags(mp3, article(), chapters(1), "", cover=tags.read_cover(cover))
     (picture,) = ID3(mp3).getall("APIC")
     assert picture.mime == "image/png" and picture.type == 3
 
