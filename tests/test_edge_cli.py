@@ -230,7 +230,8 @@ def test_a_killed_run_resumes_where_it_stopped(
         assert "Interrupted; finished chunks are cached" in stderr
     else:
         assert run.returncode == -signal.SIGTERM
-    assert not (article.parent / "out" / "b.mp3").exists()
+    # Nothing is left behind: no output, and no temporary file being encoded.
+    assert list((article.parent / "out").iterdir()) == []
     finished = ChunkCache().stats()[0]
     assert 2 <= finished < SENTENCES
 

@@ -7,7 +7,13 @@ single ``Error: …`` line and exit status 1; ``--debug`` shows the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
 
 import click
 
@@ -15,10 +21,37 @@ from briefing import __version__
 from briefing.errors import BriefingError
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that it unwinds like Ctrl-C."""
+
+
+def _raise_terminated(signal_number: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """On SIGTERM, unwind first (temporary outputs removed, ffmpeg stopped),
+    then die of the signal as the sender expects."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _BriefingGroup(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
-            return super().invoke(ctx)
+            with _terminate_cleanly():
+                return super().invoke(ctx)
         except BriefingError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
