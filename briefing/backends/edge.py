@@ -279,12 +279,12 @@ class EdgeBackend:
         tasks: list[asyncio.Task[Any]] = []
         try:
             slots = asyncio.Semaphore(max(1, jobs))
-            # Longest first: the slots are taken in this order, and a long chunk
-            # started last would finish alone while the other slots sit idle.
-            ordered = sorted(requests, key=lambda request: len(request.text), reverse=True)
+            # Slots are taken in the article's order, so chunks arrive roughly
+            # in order and the caller can encode the programme as it comes in.
+            # (Longest first would end with less idle time, by 1% here.)
             # Any: the two kinds of task are told apart by the set they are in.
             fetching: set[asyncio.Task[Any]] = {
-                loop.create_task(self._fetch(request, slots)) for request in ordered
+                loop.create_task(self._fetch(request, slots)) for request in requests
             }
             decoding: set[asyncio.Task[Any]] = set()
             tasks.extend(fetching)
