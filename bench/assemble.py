@@ -1,8 +1,12 @@
-"""Assembly alone (stitch + loudness + encode) on the seed repeated 1×, 5×, 20×.
+"""Assembly alone (lay out + loudness + encode) on the seed repeated 1×, 5×, 20×.
 
 Synthesis is done once with espeak (and cached); each size then runs in its
-own process so its peak memory is its own. Assembly must grow linearly: the
-time per audio minute should stay flat as the article grows.
+own process so its peak memory is its own. Every chunk is there at once, as
+on a cached re-run: ``add`` lays them out, levels them and queues them for
+the encoder (which starts working on the other core as soon as the opening
+minute is in); ``finish`` waits for the encoder and checks the loudness.
+Assembly must grow linearly: the time per audio minute should stay flat as
+the article grows.
 
     .venv/bin/python bench/assemble.py            # prints a table
 """
@@ -40,19 +44,19 @@ def measure(repeat: int, cache_dir: str) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        programme = assemble.stitch(long_article, long_speeches)
-        stitched = time.perf_counter()
-        audio = assemble.normalize_loudness(programme.samples, programme.sample_rate_hz)
-        levelled = time.perf_counter()
-        assemble.encode_mp3(audio, programme.sample_rate_hz, Path(out) / "b.mp3")
-        encoded = time.perf_counter()
+        with assemble.Assembler(long_article, Path(out) / "b.mp3") as assembler:
+            for index, speech in enumerate(long_speeches):
+                assembler.add(index, speech)
+            added = time.perf_counter()
+            programme = assembler.finish()
+        finished = time.perf_counter()
     return {
         "repeat": repeat,
         "audio_min": programme.duration_ms / 60_000,
-        "stitch_s": stitched - start,
-        "loudness_s": levelled - stitched,
-        "encode_s": encoded - levelled,
-        "total_s": encoded - start,
+        "add_s": added - start,
+        "finish_s": finished - added,
+        "total_s": finished - start,
+        "lufs": programme.loudness_lufs,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -74,14 +78,14 @@ def main() -> None:
             )
             rows.append(json.loads(child.stdout.splitlines()[-1]))
     print(
-        f"{'seed×':>6} {'audio min':>9} {'stitch s':>9} {'loudness s':>10} {'encode s':>9} "
-        f"{'total s':>8} {'s/audio min':>11} {'peak MB':>8}"
+        f"{'seed×':>6} {'audio min':>9} {'add s':>7} {'finish s':>9} {'total s':>8} "
+        f"{'s/audio min':>11} {'LUFS':>6} {'peak MB':>8}"
     )
     for r in rows:
         print(
-            f"{r['repeat']:>6} {r['audio_min']:>9.1f} {r['stitch_s']:>9.2f} "
-            f"{r['loudness_s']:>10.2f} {r['encode_s']:>9.2f} {r['total_s']:>8.2f} "
-            f"{r['total_s'] / r['audio_min']:>11.3f} "
+            f"{r['repeat']:>6} {r['audio_min']:>9.1f} {r['add_s']:>7.2f} "
+            f"{r['finish_s']:>9.2f} {r['total_s']:>8.2f} "
+            f"{r['total_s'] / r['audio_min']:>11.3f} {r['lufs']:>6.1f} "
             f"{r['peak_rss_mb']:>8.0f}"
         )
 

@@ -1,7 +1,8 @@
 """The whole product on one screen: article in, briefing files out.
 
-    read → clean → sections → segment → normalise → synthesise → stitch →
-    loudness → encode → tag → sidecars → rename into place
+    read → clean → sections → segment → normalise → synthesise ⇢ lay out →
+    loudness → encode (while synthesis goes on) → tag → sidecars → rename
+    into place
 
 Each stage is a plain function of the module named after it; this module only
 runs them in order and owns the all-or-nothing write of the outputs.
@@ -29,10 +30,10 @@ from briefing import (
     tags,
 )
 from briefing.article import Article, Briefing
-from briefing.backends.base import Speech, get_backend
+from briefing.backends.base import get_backend
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
-from briefing.presets import Selection, select
+from briefing.presets import select
 from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -104,60 +105,64 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
     article = shape(document, backend.max_chunk_chars)
-    labels = _chunk_labels(article)
     assemble.prepare_in_background()
-    speeches = synth.synthesize(
+    speeches = synth.stream(
         article.chunks,
         backend,
         selection.settings,
         jobs=config.jobs,
         cache=ChunkCache(config.cache_dir),
         progress=progress,
-        labels=labels,
+        labels=_chunk_labels(article),
     )
-    progress.start("Assembling", 4)
-    try:
-        briefing = _assemble_and_write(article, speeches, selection, cover, paths, progress)
-    finally:
-        progress.finish()  # an error message must not land on a half-drawn bar
+    # The MP3 is encoded while the backend speaks, into a temporary file that
+    # becomes the output only when everything else is written too.
+    with (
+        contextlib.closing(speeches),
+        _staged(paths) as staged,
+        assemble.Assembler(article, staged["audio"]) as assembler,
+    ):
+        for index, speech in speeches:
+            assembler.add(index, speech)
+        progress.start("Finishing", 2)
+        try:
+            programme = assembler.finish()
+            progress.advance()
+            briefing = Briefing(
+                article,
+                programme.duration_ms,
+                programme.chapters,
+                programme.cues,
+                backend.name,
+                selection.settings.voice,
+            )
+            _write_tags_and_sidecars(briefing, staged, paths, cover)
+            progress.advance()
+        finally:
+            progress.finish()  # an error message must not land on a half-drawn bar
     return briefing, paths
 
 
-def _assemble_and_write(
-    article: Article,
-    speeches: list[Speech | None],
-    selection: Selection,
-    cover: tuple[bytes, str] | None,
+def _write_tags_and_sidecars(
+    briefing: Briefing,
+    staged: dict[str, Path],
     paths: dict[str, Path],
-    progress: Progress,
-) -> Briefing:
-    backend, voice = selection.backend.name, selection.settings.voice
-    programme = assemble.stitch(article, speeches)
-    progress.advance()
-    audio = assemble.normalize_loudness(programme.samples, programme.sample_rate_hz)
-    progress.advance()
-    briefing = Briefing(
-        article, programme.duration_ms, programme.chapters, programme.cues, backend, voice
+    cover: tuple[bytes, str] | None,
+) -> None:
+    text = sidecars.transcript(briefing.article)
+    tags.write_tags(
+        staged["audio"],
+        briefing.article,
+        briefing.chapters,
+        text,
+        comment=f"Read by {briefing.backend} ({briefing.voice})",
+        cover=cover,
     )
-    text = sidecars.transcript(article)
-    with _staged(paths) as staged:
-        assemble.encode_mp3(audio, programme.sample_rate_hz, staged["audio"])
-        progress.advance()
-        tags.write_tags(
-            staged["audio"],
-            article,
-            briefing.chapters,
-            text,
-            comment=f"Read by {backend} ({voice})",
-            cover=cover,
-        )
-        _write_text(staged["transcript"], text)
-        _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
-        _write_text(staged["srt"], sidecars.srt(briefing.cues))
-        _write_text(staged["chapters"], sidecars.chapters_json(briefing))
-        _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths))
-        progress.advance()
-    return briefing
+    _write_text(staged["transcript"], text)
+    _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
+    _write_text(staged["srt"], sidecars.srt(briefing.cues))
+    _write_text(staged["chapters"], sidecars.chapters_json(briefing))
+    _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths))
 
 
 def _chunk_labels(article: Article) -> list[str]:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pyloudnorm
 import pytest
@@ -9,6 +12,7 @@ from briefing import assemble
 from briefing.article import Article, Boundary, Chunk, Section
 from briefing.assemble import LEAD_IN_MS, PAUSE_MS, TAIL_MS
 from briefing.backends.base import Speech
+from briefing.ffmpeg import ffmpeg_exe
 
 
 def speech_for(text: str, rate: int = RATE_HZ) -> Speech:
@@ -36,13 +40,21 @@ def article() -> Article:
     return Article("标题", [first, second])
 
 
+def laid_out(art: Article, speeches: list[Speech | None]) -> assemble.Timeline:
+    timeline = assemble.Timeline(art)
+    for index, speech in enumerate(speeches):
+        timeline.add(index, speech)
+    assert timeline.complete
+    return timeline
+
+
 def test_pauses_follow_structure_and_chapters_tile_the_programme():
     art = article()
-    programme = assemble.stitch(art, [speech_for(c.text) for c in art.chunks])
+    programme = laid_out(art, [speech_for(c.text) for c in art.chunks])
     second_start = LEAD_IN_MS + 400 + PAUSE_MS[Boundary.CLAUSE] + 300 + PAUSE_MS[Boundary.SECTION]
     total = second_start + 300 + PAUSE_MS[Boundary.PARAGRAPH] + 200 + TAIL_MS
     assert programme.duration_ms == total
-    assert [(c.title, c.start_ms, c.end_ms) for c in programme.chapters] == [
+    assert [(c.title, c.start_ms, c.end_ms) for c in programme.chapters()] == [
         ("甲", 0, second_start),
         ("乙", second_start, total),
     ]
@@ -56,8 +68,8 @@ def test_pauses_follow_structure_and_chapters_tile_the_programme():
 
 def test_one_cue_per_sentence_spanning_its_pieces():
     art = article()
-    programme = assemble.stitch(art, [speech_for(c.text) for c in art.chunks])
-    cues = [(c.text, c.start_ms, c.end_ms) for c in programme.cues]
+    programme = laid_out(art, [speech_for(c.text) for c in art.chunks])
+    cues = [(c.text, c.start_ms, c.end_ms) for c in programme.cues()]
     split_end = LEAD_IN_MS + 400 + PAUSE_MS[Boundary.CLAUSE] + 300
     assert cues[0] == ("一二三，四五。", LEAD_IN_MS, split_end)
     assert [c[0] for c in cues] == ["一二三，四五。", "六七。", "八。"]
@@ -78,24 +90,24 @@ def test_silent_chunk_keeps_its_pause_but_gets_no_cue():
             )
         ],
     )
-    programme = assemble.stitch(art, [speech_for("好。"), None])
-    assert [c.text for c in programme.cues] == ["好。"]
+    programme = laid_out(art, [speech_for("好。"), None])
+    assert [c.text for c in programme.cues()] == ["好。"]
     assert programme.duration_ms == LEAD_IN_MS + 200 + PAUSE_MS[Boundary.SENTENCE] + TAIL_MS
 
 
 def test_cue_starts_where_the_voice_starts_not_at_leading_silence():
     art = Article("t", [Section("s", ["好。"], [Chunk("好。", "好。", Boundary.SECTION)])])
     padded = np.concatenate([np.zeros(RATE_HZ // 4, np.int16), tone(500)])
-    programme = assemble.stitch(art, [Speech(padded, RATE_HZ)])
-    assert programme.cues[0].start_ms == LEAD_IN_MS + 250
+    programme = laid_out(art, [Speech(padded, RATE_HZ)])
+    assert programme.cues()[0].start_ms == LEAD_IN_MS + 250
 
 
 def test_chunks_at_another_rate_are_resampled():
     art = article()
     speeches = [speech_for(c.text, 48_000 if i == 1 else RATE_HZ) for i, c in enumerate(art.chunks)]
-    programme = assemble.stitch(art, speeches)
-    assert programme.sample_rate_hz == RATE_HZ
-    expected = assemble.stitch(art, [speech_for(c.text) for c in art.chunks]).duration_ms
+    programme = laid_out(art, speeches)
+    assert programme.rate == RATE_HZ
+    expected = laid_out(art, [speech_for(c.text) for c in art.chunks]).duration_ms
     assert abs(programme.duration_ms - expected) <= 1
 
 
@@ -104,7 +116,29 @@ def test_no_audio_at_all_is_an_error():
 
     art = Article("t", [Section("s", ["……"], [Chunk("……", "……", Boundary.SECTION)])])
     with pytest.raises(AudioError, match="nothing speakable"):
-        assemble.stitch(art, [None])
+        laid_out(art, [None])
+
+
+def test_chunks_in_any_order_are_laid_out_as_soon_as_all_before_them_are_in():
+    art = article()
+    speeches = [speech_for(c.text) for c in art.chunks]
+    timeline = assemble.Timeline(art)
+    assert timeline.add(2, speeches[2]) == []
+    assert timeline.add(1, speeches[1]) == []
+    released = timeline.add(0, speeches[0])
+    assert len(released) == 3
+    assert len(timeline.add(3, speeches[3])) == 1
+    in_order = laid_out(art, speeches)
+    assert np.array_equal(np.concatenate(timeline.pieces), np.concatenate(in_order.pieces))
+    assert timeline.cues() == in_order.cues() and timeline.chapters() == in_order.chapters()
+
+
+def test_a_chunk_cannot_be_added_twice():
+    art = article()
+    timeline = assemble.Timeline(art)
+    timeline.add(0, speech_for("一二三，"))
+    with pytest.raises(ValueError):
+        timeline.add(0, speech_for("一二三，"))
 
 
 def speech_like(seconds: float, level: float, rate: int = RATE_HZ) -> np.ndarray:
@@ -118,25 +152,79 @@ def speech_like(seconds: float, level: float, rate: int = RATE_HZ) -> np.ndarray
     return signal.astype(np.float32)
 
 
+def as_pcm(samples: np.ndarray) -> np.ndarray:
+    return (samples * 32767).astype(np.int16)
+
+
 @pytest.mark.parametrize("level", [0.01, 0.1, 0.5])
 def test_loudness_reaches_the_mono_podcast_norm_with_true_peak_below_ceiling(level):
-    normalised = assemble.normalize_loudness(speech_like(20, level), RATE_HZ)
-    loudness = pyloudnorm.Meter(RATE_HZ).integrated_loudness(normalised)
+    signal = speech_like(20, level)
+    gain = assemble.gain_to_target(signal, RATE_HZ)
+    levelled = assemble.level(as_pcm(signal), gain, RATE_HZ).astype(np.float32) / 32768
+    loudness = pyloudnorm.Meter(RATE_HZ).integrated_loudness(levelled)
     assert loudness == pytest.approx(assemble.TARGET_LUFS_MONO, abs=0.7)
-    assert 20 * np.log10(assemble.true_peak(normalised)) <= assemble.TRUE_PEAK_CEILING_DBTP
+    assert 20 * np.log10(assemble.true_peak(levelled)) <= assemble.TRUE_PEAK_CEILING_DBTP
 
 
 def test_silence_stays_silent():
     silence = np.zeros(RATE_HZ * 5, np.float32)
-    assert not assemble.normalize_loudness(silence, RATE_HZ).any()
+    gain = assemble.gain_to_target(silence, RATE_HZ)
+    assert not assemble.level(as_pcm(silence), gain, RATE_HZ).any()
 
 
-def test_encoded_mp3_decodes_to_the_same_length(tmp_path):
-    from briefing.ffmpeg import decode_to_samples
+def long_article(sentences: int) -> Article:
+    chunks = [Chunk(f"第{i}句。", f"第{i}句。", Boundary.SENTENCE) for i in range(sentences)]
+    return Article("t", [Section("s", ["…"], chunks)])
 
-    samples = speech_like(3, 0.2)
-    path = tmp_path / "a.mp3"
-    assemble.encode_mp3(samples, RATE_HZ, path)
-    decoded = decode_to_samples(path.read_bytes(), RATE_HZ)
+
+def assemble_mp3(path: Path, art: Article, speeches: list[Speech], order) -> assemble.Programme:
+    with assemble.Assembler(art, path) as assembler:
+        for index in order:
+            assembler.add(index, speeches[index])
+        return assembler.finish()
+
+
+def measured(path: Path) -> tuple[float, float, int]:
+    """Integrated loudness (LUFS), true peak (dBTP) and length (samples) of an MP3."""
+    # Read from the file, as players do: through a pipe ffmpeg keeps the end padding.
+    command = [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
+    pcm = subprocess.run(command, capture_output=True, check=True).stdout
+    decoded = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    loudness = pyloudnorm.Meter(RATE_HZ).integrated_loudness(decoded)
+    return loudness, 20 * np.log10(assemble.true_peak(decoded)), len(decoded)
+
+
+def test_the_streamed_mp3_is_the_same_whatever_order_chunks_arrive_in(tmp_path):
+    art = long_article(12)  # 12 × 10 s: the opening minute is heard before the end
+    speeches = [Speech(as_pcm(speech_like(10, 0.1)), RATE_HZ) for _ in art.chunks]
+    forward = assemble_mp3(tmp_path / "a.mp3", art, speeches, range(12))
+    backward = assemble_mp3(tmp_path / "b.mp3", art, speeches, reversed(range(12)))
+    assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
+    assert forward == backward
+    loudness, peak, length = measured(tmp_path / "a.mp3")
+    assert loudness == pytest.approx(assemble.TARGET_LUFS_MONO, abs=assemble.LOUDNESS_TOLERANCE_LU)
+    assert forward.loudness_lufs == pytest.approx(loudness, abs=0.2)
+    assert peak <= assemble.TRUE_PEAK_CEILING_DBTP
     # The encoder's delay and padding are trimmed on decode (gapless info).
-    assert abs(len(decoded) - len(samples)) <= RATE_HZ // 100
+    assert abs(length * 1000 / RATE_HZ - forward.duration_ms) <= 1
+
+
+def test_an_opening_quieter_than_the_rest_is_corrected_by_encoding_again(tmp_path):
+    art = long_article(14)  # the first 70 s whisper, the last 70 s are loud
+    speeches = [
+        Speech(as_pcm(speech_like(10, 0.02 if index < 7 else 0.3)), RATE_HZ)
+        for index in range(len(art.chunks))
+    ]
+    programme = assemble_mp3(tmp_path / "a.mp3", art, speeches, range(14))
+    loudness, peak, _ = measured(tmp_path / "a.mp3")
+    assert loudness == pytest.approx(assemble.TARGET_LUFS_MONO, abs=assemble.LOUDNESS_TOLERANCE_LU)
+    assert programme.loudness_lufs == pytest.approx(loudness, abs=0.2)
+    assert peak <= assemble.TRUE_PEAK_CEILING_DBTP
+
+
+def test_finishing_before_every_chunk_is_in_is_refused(tmp_path):
+    art = long_article(2)
+    with assemble.Assembler(art, tmp_path / "a.mp3") as assembler:
+        assembler.add(1, Speech(as_pcm(speech_like(2, 0.1)), RATE_HZ))
+        with pytest.raises(ValueError):
+            assembler.finish()

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from briefing import assemble, tags
+from briefing import tags
 from briefing.article import Article, Chapter, Section
 from briefing.errors import InputError
+from briefing.ffmpeg import Mp3Encoder
 
 RATE = 24_000
 
@@ -17,7 +18,9 @@ RATE = 24_000
 def mp3(tmp_path):
     path = tmp_path / "a.mp3"
     t = np.arange(RATE * 2) / RATE
-    assemble.encode_mp3((0.2 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), RATE, path)
+    encoder = Mp3Encoder(path, RATE, "64k")
+    encoder.write((0.2 * 32767 * np.sin(2 * np.pi * 330 * t)).astype(np.int16))
+    encoder.close()
     return path
 
 
