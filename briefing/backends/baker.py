@@ -142,10 +142,10 @@ class BakerBackend:
         directory = self._check()
         if any(request.settings.pitch_hz for request in requests):
             log.warning("the baker voice cannot shift its pitch; --pitch is ignored")
-        # Longest first: the pool then ends on short chunks, with no straggler.
-        ordered = sorted(requests, key=lambda request: -len(request.text))
+        # In the article's order, so the caller can encode the programme as
+        # chunks come in.
         # The front end runs here, one chunk at a time, while the workers start.
-        work = (self._job(request) for request in ordered)
+        work = (self._job(request) for request in requests)
         workers = max(1, min(jobs, _cpu_count(), len(requests), _workers_memory_allows()))
         if workers == 1:
             engine = _local_engine(directory)
