@@ -140,7 +140,12 @@ class Mp3Encoder:
             thread.start()
 
     def write(self, samples: np.ndarray) -> None:
-        """Queue int16 mono ``samples`` for encoding."""
+        """Queue int16 mono ``samples`` for encoding. If ffmpeg has already
+        failed (a full disk), raise its error now rather than at ``close``,
+        so the caller can stop before more work is spent on this MP3."""
+        if self._process.poll() is not None:
+            self.close()
+            raise AudioError(f"{self._failure}: ffmpeg stopped before the end")
         self._pieces.put(samples.astype("<i2", copy=False).tobytes())
 
     def close(self) -> float:
