@@ -81,8 +81,9 @@ class Timeline:
 
     ``add`` takes chunks in any order and returns the pieces of audio (int16)
     that can now be laid out: those of every chunk whose predecessors have
-    all arrived. The sample rate is that of the first speech to arrive (a
-    backend's chunks share one); others are resampled to it.
+    all arrived. The sample rate is that of the first chunk with audio, in
+    the article's order (a backend's chunks share one); others are resampled
+    to it. What is laid out does not depend on the order chunks arrive in.
     """
 
     def __init__(self, article: Article) -> None:
@@ -104,8 +105,8 @@ class Timeline:
         if not 0 <= index < len(self._boundaries) or index < self._next or index in self._waiting:
             raise ValueError(f"chunk {index} is not awaited")
         self._waiting[index] = speech
-        if speech is not None and not self.rate:
-            self.rate = speech.sample_rate_hz
+        if not self.rate:
+            self.rate = self._first_rate()
         laid_out: list[np.ndarray] = []
         while self.rate and self._next in self._waiting:
             laid_out.append(self._lay_out(self._next, self._waiting.pop(self._next)))
@@ -114,6 +115,16 @@ class Timeline:
         if not self.rate and len(self._waiting) == len(self._boundaries):
             raise AudioError("no chunk produced any audio; the article has nothing speakable")
         return laid_out
+
+    def _first_rate(self) -> int:
+        """The rate of the first chunk with audio, once every chunk before it is in; else 0."""
+        index = 0
+        while index in self._waiting:
+            speech = self._waiting[index]
+            if speech is not None:
+                return speech.sample_rate_hz
+            index += 1
+        return 0
 
     def _lay_out(self, index: int, speech: Speech | None) -> np.ndarray:
         """The chunk's audio (after the lead-in, for the first) and the pause
@@ -202,8 +213,10 @@ class Assembler:
             opening_heard = timeline.complete or timeline.length >= OPENING_S * timeline.rate
             if not (timeline.rate and opening_heard):
                 return
-            opening = _as_float(np.concatenate(timeline.pieces))
-            self._gain = gain_to_target(opening, timeline.rate) / _ENCODER_SCALE
+            # Exactly the opening minute, however much more has arrived: the
+            # gain, and so the MP3, must not depend on the order chunks came in.
+            opening = np.concatenate(timeline.pieces)[: OPENING_S * timeline.rate]
+            self._gain = gain_to_target(_as_float(opening), timeline.rate) / _ENCODER_SCALE
             self._encoder = Mp3Encoder(self._path, timeline.rate, MP3_BITRATE)
             pieces = timeline.pieces
         self._encode(self._encoder, pieces)
@@ -213,12 +226,18 @@ class Assembler:
 
         Raises AudioError, or OSError when the disk is full."""
         timeline = self._timeline
-        if self._encoder is None or not timeline.complete:
+        if not timeline.complete:
             raise ValueError("finish() before every chunk was added")
-        encoder, self._encoder = self._encoder, None
-        loudness = encoder.close()
+        if self._encoder is None:  # only an article without chunks gets here
+            raise AudioError("the article has nothing to read aloud")
+        loudness = self._close_encoder()
         miss = TARGET_LUFS_MONO - loudness
-        if loudness > _SILENT_LUFS and abs(miss) > LOUDNESS_TOLERANCE_LU:
+        gain_was_set_from_whole = timeline.length <= OPENING_S * timeline.rate
+        if (
+            loudness > _SILENT_LUFS
+            and abs(miss) > LOUDNESS_TOLERANCE_LU
+            and not gain_was_set_from_whole
+        ):
             log.info("the opening set the loudness %+.2f LU off target; encoding again", -miss)
             # Set from the whole, not corrected by the miss: where the limiter
             # worked hard, the measurement understates how loud the gain made it.
@@ -226,11 +245,18 @@ class Assembler:
             self._gain = gain_to_target(whole, timeline.rate) / _ENCODER_SCALE
             self._encoder = Mp3Encoder(self._path, timeline.rate, MP3_BITRATE)
             self._encode(self._encoder, timeline.pieces)
-            encoder, self._encoder = self._encoder, None
-            loudness = encoder.close()
+            loudness = self._close_encoder()
         return Programme(
             timeline.rate, timeline.duration_ms, timeline.chapters(), timeline.cues(), loudness
         )
+
+    def _close_encoder(self) -> float:
+        # Forgotten only once closed: if closing is interrupted (Ctrl-C),
+        # leaving the with-block still kills ffmpeg.
+        assert self._encoder is not None
+        loudness = self._encoder.close()
+        self._encoder = None
+        return loudness
 
     def _encode(self, encoder: Mp3Encoder, pieces: list[np.ndarray]) -> None:
         for piece in pieces:

@@ -177,9 +177,11 @@ class Mp3Encoder:
                 stdin.close()
 
     def _read_loudness(self) -> None:
+        # Reads to the end whatever it meets: ffmpeg must never block on a full pipe.
         for line in _pipe(self._process.stdout):
             if line.startswith(_LOUDNESS_LINE):
-                self._loudness_lufs = float(line[len(_LOUDNESS_LINE) :])
+                with contextlib.suppress(ValueError):
+                    self._loudness_lufs = float(line[len(_LOUDNESS_LINE) :])
 
     def _read_errors(self) -> None:
         self._errors = _pipe(self._process.stderr).read()

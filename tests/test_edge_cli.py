@@ -195,6 +195,20 @@ def test_retries_are_invisible_to_the_user(edge_server, article: Path) -> None:
     assert len(edge_server.served) == SENTENCES
 
 
+def encoders_writing_to(folder: Path) -> list[str]:
+    """Command lines of running ffmpeg processes that name a file in ``folder``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # the process ended while we looked
+        is_ffmpeg = Path(os.fsdecode(args[0])).name.startswith("ffmpeg")
+        if is_ffmpeg and any(arg.startswith(os.fsencode(f"{folder}/")) for arg in args):
+            found.append(b" ".join(args).decode(errors="replace"))
+    return found
+
+
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
 def test_a_killed_run_resumes_where_it_stopped(
     edge_server, article: Path, signal_number: int
@@ -203,25 +217,35 @@ def test_a_killed_run_resumes_where_it_stopped(
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     )
+    out = article.parent / "out"
+    # The encoder starts after a second of audio, not a minute: it is running
+    # when the signal comes, and must be stopped too.
+    start = "import briefing.assemble as a; a.OPENING_S = 1; from briefing.cli import main; main()"
     command = [
         sys.executable,
         "-c",
-        "from briefing.cli import main; main()",
+        start,
         "make",
         str(article),
         "-o",
-        str(article.parent / "out" / "b.mp3"),
+        str(out / "b.mp3"),
         "--backend",
         "edge",
         "--jobs",
         "1",
         "-q",
     ]
-    run = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         # Killed once two chunks are in the cache and the third is on its way.
         assert wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30)
-        run.send_signal(signal_number)
+        assert encoders_writing_to(out), "the encoder should be running by now"
+        if signal_number == signal.SIGINT:
+            os.killpg(run.pid, signal_number)  # Ctrl-C reaches ffmpeg too
+        else:
+            run.send_signal(signal_number)  # `kill PID` reaches only briefing
         _, stderr = run.communicate(timeout=10)
     finally:
         run.kill()
@@ -230,8 +254,9 @@ def test_a_killed_run_resumes_where_it_stopped(
         assert "Interrupted; finished chunks are cached" in stderr
     else:
         assert run.returncode == -signal.SIGTERM
-    # Nothing is left behind: no output, and no temporary file being encoded.
-    assert list((article.parent / "out").iterdir()) == []
+    # Nothing is left behind: no output, no temporary file, no encoder.
+    assert list(out.iterdir()) == []
+    assert wait_until(lambda: not encoders_writing_to(out), timeout_s=5)
     finished = ChunkCache().stats()[0]
     assert 2 <= finished < SENTENCES
 

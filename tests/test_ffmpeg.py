@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import errno
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pyloudnorm
@@ -56,6 +58,18 @@ def test_an_encoder_that_failed_says_so_at_the_next_write(tmp_path):
         while time.monotonic() < deadline:
             encoder.write(np.zeros(RATE, np.int16))
             time.sleep(0.02)
+    encoder.abort()
+
+
+def test_a_disk_that_fills_up_while_encoding_is_an_enospc_error():
+    encoder = Mp3Encoder(Path("/dev/full"), RATE, "64k")  # every write fails: disk full
+    deadline = time.monotonic() + 10
+    with pytest.raises(OSError) as caught:
+        while time.monotonic() < deadline:
+            encoder.write(tone_bursts(1, 0.1))
+            time.sleep(0.02)
+        encoder.close()
+    assert caught.value.errno == errno.ENOSPC
     encoder.abort()
 
 

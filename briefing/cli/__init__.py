@@ -21,11 +21,14 @@ from briefing import __version__
 from briefing.errors import BriefingError
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised where the program is so that it unwinds like Ctrl-C."""
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it unwinds like Ctrl-C
+    (a KeyboardInterrupt, because asyncio lets only those and SystemExit
+    through its callbacks)."""
 
 
 def _raise_terminated(signal_number: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short
     raise _Terminated
 
 
