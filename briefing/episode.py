@@ -43,6 +43,7 @@ class Channel:
     base_url: str  # absolute, no trailing slash; every URL in the feed starts with it
     guid: str  # podcast:guid, fixed at the first publish
     cover: str  # file name of the cover image in the site folder
+    email: str = ""  # the owner's, for podcast directories to verify the show; may be empty
     language: str = "zh-cn"
     category: str = "News"
     subcategory: str = "Daily News"

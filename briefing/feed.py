@@ -8,7 +8,8 @@ dateutil for some twenty tags. ElementTree escapes every text and attribute,
 and the tests read the result back with feedparser, a real feed reader.
 
 Tags, after Apple's podcast RSS requirements: channel title, description,
-language, itunes:image, itunes:category, itunes:explicit, itunes:author; item
+language, itunes:image, itunes:category, itunes:explicit, itunes:author,
+itunes:owner (with --email: how directories verify who owns a show); item
 title, enclosure (exact byte length, audio/mpeg), guid (never changes),
 pubDate (RFC 2822), itunes:duration.
 """
@@ -65,6 +66,10 @@ def _channel(element: ET.Element, channel: Channel, episodes: list[Episode]) -> 
     _text(image, "title", channel.title)
     _text(image, "link", channel.url("index.html"))
     _text(element, f"{{{ITUNES}}}author", channel.author)
+    if channel.email:
+        owner = ET.SubElement(element, f"{{{ITUNES}}}owner")
+        _text(owner, f"{{{ITUNES}}}name", channel.author)
+        _text(owner, f"{{{ITUNES}}}email", channel.email)
     _text(element, f"{{{ITUNES}}}summary", channel.description)
     _text(element, f"{{{ITUNES}}}type", "episodic")
     ET.SubElement(element, f"{{{ITUNES}}}image", {"href": channel.url(channel.cover)})

@@ -69,6 +69,7 @@ class PublishConfig:
     description: str | None = None
     author: str | None = None
     cover: Path | None = None
+    email: str | None = None
 
 
 @dataclass
@@ -193,6 +194,7 @@ def _channel(config: PublishConfig, state: dict[str, Any], cover_kind: str | Non
         ("title", config.title, DEFAULT_TITLE),
         ("description", config.description, DEFAULT_DESCRIPTION),
         ("author", config.author, DEFAULT_AUTHOR),
+        ("email", _checked_email(config.email), ""),
     ):
         saved[key] = value.strip() if value and value.strip() else saved.get(key, default)
     saved["base_url"] = base_url
@@ -201,10 +203,17 @@ def _channel(config: PublishConfig, state: dict[str, Any], cover_kind: str | Non
         title=saved["title"],
         description=saved["description"],
         author=saved["author"],
+        email=saved["email"],
         base_url=base_url,
         guid=saved["guid"],
         cover=cover,
     )
+
+
+def _checked_email(email: str | None) -> str | None:
+    if email is None or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
+        return email
+    raise InputError(f"--email {email!r} is not an email address")
 
 
 def normalise_base_url(base_url: str) -> str:

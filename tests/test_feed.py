@@ -57,6 +57,14 @@ def test_channel_has_every_tag_apple_requires(site: Path) -> None:
     assert channel.find(f"{ITUNES}image").get("href") == f"{BASE}/cover.png"  # type: ignore[union-attr]
 
 
+def test_the_owner_is_in_the_feed_only_when_an_email_is_given(site: Path) -> None:
+    channel = ET.parse(site / "feed.xml").getroot().find("channel")
+    assert channel is not None and channel.find(f"{ITUNES}owner") is None
+    publish(PublishConfig(site, email="listen@js.example.cn"))
+    owner = _parse(site).feed.publisher_detail
+    assert (owner.name, owner.email) == ("江苏网", "listen@js.example.cn")
+
+
 def test_channel_podcast_guid_is_uuid5_of_the_feed_url(site: Path) -> None:
     import uuid
 

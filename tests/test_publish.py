@@ -86,11 +86,19 @@ def test_a_remade_briefing_keeps_its_guid_page_and_date_but_gets_the_new_length(
 
 def test_the_base_url_and_show_options_are_remembered(tmp_path: Path) -> None:
     add_briefing(tmp_path, "first")
-    _publish(tmp_path, title="江苏·听新闻", author="江苏网")
+    _publish(tmp_path, title="江苏·听新闻", author="江苏网", email="listen@js.example.cn")
     result = publish(PublishConfig(tmp_path))  # no options at all the second time
     assert result.channel.base_url == BASE
     assert result.channel.title == "江苏·听新闻"
     assert result.channel.author == "江苏网"
+    assert result.channel.email == "listen@js.example.cn"
+
+
+@pytest.mark.parametrize("email", ["listen", "listen@", "a b@js.example.cn", "listen@js"])
+def test_an_email_that_is_not_one_is_refused(tmp_path: Path, email: str) -> None:
+    add_briefing(tmp_path, "good")
+    with pytest.raises(InputError, match="not an email address"):
+        _publish(tmp_path, email=email)
 
 
 def test_a_damaged_state_file_stops_publish_instead_of_renumbering(tmp_path: Path) -> None:

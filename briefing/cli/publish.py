@@ -23,6 +23,11 @@ def register(cli: click.Group) -> None:
 @click.option("--description", help="Podcast description (remembered).")
 @click.option("--author", help="Podcast author / publisher (remembered).")
 @click.option(
+    "--email",
+    help="Owner's contact address, which podcast directories use to verify the show "
+    "(itunes:owner; remembered).",
+)
+@click.option(
     "--cover",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Square PNG or JPEG, 1400–3000 px (default: a generated cover).",
@@ -33,6 +38,7 @@ def publish_command(
     title: str | None,
     description: str | None,
     author: str | None,
+    email: str | None,
     cover: Path | None,
 ) -> None:
     """Write feed.xml and a static site with the 听新闻 player for the briefings in FOLDER.
@@ -42,7 +48,7 @@ def publish_command(
     """
     from briefing.publish import PublishConfig, publish
 
-    result = publish(PublishConfig(folder, base_url, title, description, author, cover))
+    result = publish(PublishConfig(folder, base_url, title, description, author, cover, email))
     for skipped in result.skipped:
         named = skipped.reason.startswith(skipped.metadata_file)
         where = "" if named else f" {skipped.metadata_file}"
