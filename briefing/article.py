@@ -124,3 +124,4 @@ class Briefing:
     cues: list[Cue]
     backend: str
     voice: str
+    loudness_lufs: float | None = None  # integrated, of the MP3 as written

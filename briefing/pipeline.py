@@ -135,6 +135,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
                 programme.cues,
                 backend.name,
                 selection.settings.voice,
+                programme.loudness_lufs,
             )
             _write_tags_and_sidecars(briefing, staged, paths, cover)
             progress.advance()

@@ -102,6 +102,9 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
         "description": first_paragraph,
         "language": "zh-CN",
         "duration_ms": briefing.duration_ms,
+        "loudness_lufs": (
+            None if briefing.loudness_lufs is None else round(briefing.loudness_lufs, 1)
+        ),
         "backend": briefing.backend,
         "voice": briefing.voice,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -152,8 +152,11 @@ def test_loudness_meets_the_podcast_norm(seed_briefing):
     summary = result.stderr[result.stderr.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
-    assert integrated == pytest.approx(-19, abs=1)
+    assert integrated == pytest.approx(-19, abs=0.5)
     assert peak <= -1.0
+    # What make says it wrote is what was written.
+    metadata = json.loads(seed_briefing.with_suffix(".briefing.json").read_text())
+    assert metadata["loudness_lufs"] == pytest.approx(integrated, abs=0.15)
 
 
 def test_plan_json_shows_metadata_sections_and_spoken_forms():

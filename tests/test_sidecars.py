@@ -27,6 +27,7 @@ def briefing() -> Briefing:
         [Cue(300, 1_200, "标题"), Cue(1_800, 3_723_000, "第二段。 -->")],
         "espeak",
         "cmn",
+        -19.04,
     )
 
 
@@ -73,6 +74,7 @@ def test_metadata_lists_files_and_chapters():
     document = json.loads(sidecars.metadata_json(b, sidecars.sidecar_paths(Path("/x/n.mp3"))))
     assert document["format"] == 1
     assert document["duration_ms"] == 3_723_456
+    assert document["loudness_lufs"] == -19.0
     assert document["description"] == "第一段。"
     assert document["files"]["audio"] == "n.mp3" and "metadata" not in document["files"]
     assert document["chapters"][1] == {"title": "二", "start_ms": 1_500, "end_ms": 3_723_456}

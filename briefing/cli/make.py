@@ -84,8 +84,10 @@ def make(
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
         minutes, seconds = divmod(briefing.duration_ms // 1000, 60)
+        loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
         click.echo(
-            f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, {len(briefing.chapters)} chapters)",
+            f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, "
+            f"{len(briefing.chapters)} chapters{loudness})",
             err=True,
         )
 
