@@ -28,14 +28,13 @@ class Chunk:
     """One piece of text sent to a backend in one request.
 
     ``text`` is as written (for transcripts and subtitles); ``spoken`` is the
-    normalised form the voice reads. ``paragraph`` counts paragraphs within
-    the section, from 0.
+    normalised form the voice reads; ``boundary`` says what ends with it (a
+    clause, sentence, paragraph or section), which sets the pause after it.
     """
 
     text: str
     spoken: str = ""
     boundary: Boundary = Boundary.SENTENCE
-    paragraph: int = 0
 
     @property
     def speakable(self) -> bool:

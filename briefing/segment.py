@@ -40,11 +40,11 @@ def segment(article: Article, max_chars: int) -> Article:
         raise ValueError("max_chars must be at least 8")
     for section in article.sections:
         section.chunks = []
-        for number, paragraph in enumerate(section.paragraphs):
+        for paragraph in section.paragraphs:
             for sentence in split_sentences(paragraph):
                 pieces = split_long(sentence, max_chars)
                 for piece in pieces:
-                    section.chunks.append(Chunk(piece, boundary=Boundary.CLAUSE, paragraph=number))
+                    section.chunks.append(Chunk(piece, boundary=Boundary.CLAUSE))
                 section.chunks[-1].boundary = Boundary.SENTENCE
             if section.chunks:
                 section.chunks[-1].boundary = Boundary.PARAGRAPH
@@ -75,7 +75,7 @@ def _fit(chunk: Chunk, max_chars: int, speak: Callable[[str], str]) -> list[Chun
     fitted = []
     for number, piece in enumerate(pieces, 1):
         boundary = chunk.boundary if number == len(pieces) else Boundary.CLAUSE
-        fitted += _fit(Chunk(piece, speak(piece), boundary, chunk.paragraph), max_chars, speak)
+        fitted += _fit(Chunk(piece, speak(piece), boundary), max_chars, speak)
     return fitted
 
 

@@ -34,7 +34,7 @@ def article() -> Article:
         ["六七。", "八。"],
         [
             Chunk("六七。", "六七。", Boundary.PARAGRAPH),
-            Chunk("八。", "八。", Boundary.SECTION, paragraph=1),
+            Chunk("八。", "八。", Boundary.SECTION),
         ],
     )
     return Article("标题", [first, second])

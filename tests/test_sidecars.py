@@ -14,8 +14,8 @@ def briefing() -> Briefing:
             ["标题", "第一段。"],
             [
                 Chunk("标题", boundary=Boundary.PARAGRAPH),
-                Chunk("第一段，", boundary=Boundary.CLAUSE, paragraph=1),
-                Chunk("还有。", boundary=Boundary.SECTION, paragraph=1),
+                Chunk("第一段，", boundary=Boundary.CLAUSE),
+                Chunk("还有。", boundary=Boundary.SECTION),
             ],
         ),
         Section("二", ["第二段。"], [Chunk("第二段。", boundary=Boundary.SECTION)]),
