@@ -12,11 +12,10 @@ the whole programme, so the voice keeps its natural rise and fall from
 sentence to sentence. It has to be chosen before the first sample is encoded,
 so it is set from the opening minute (pyloudnorm), and the MP3 is then
 measured whole as a listener hears it (ffmpeg's ebur128 on the MP3, decoded
-again as it is written). A
-synthetic voice is even enough that its opening minute predicts the whole to
-a few tenths of a LU (0.35 at most over ten articles and two voices); when it
-misses by more than the 0.5 LU EBU R128 allows, the programme is encoded
-again with the gain set from the whole of it.
+again as it is written). A synthetic voice is even enough that its opening
+minute predicts the whole to a few tenths of a LU (0.35 at most over ten
+articles and two voices); when it misses by more than the 0.5 LU EBU R128
+allows, the programme is encoded again with the gain set from the whole of it.
 """
 
 from __future__ import annotations
@@ -64,7 +63,6 @@ _SILENCE_THRESHOLD = 10 ** (-45 / 20)  # −45 dBFS: below this a chunk's edge i
 class Programme:
     """The finished programme: where everything sits in it, and how loud it is."""
 
-    sample_rate_hz: int
     duration_ms: int
     chapters: list[Chapter]
     cues: list[Cue]
@@ -151,6 +149,16 @@ class Timeline:
     def duration_ms(self) -> int:
         return _ms(self.length, self.rate)
 
+    def head(self, count: int) -> np.ndarray:
+        """The first ``count`` samples laid out (all of them, if fewer)."""
+        taken, total = [], 0
+        for piece in self.pieces:
+            if total >= count:
+                break
+            taken.append(piece)
+            total += len(piece)
+        return np.concatenate(taken)[:count]
+
     def chapters(self) -> list[Chapter]:
         """Chapters tile the programme: each starts where its first chunk starts
         (the first at 0) and ends where the next begins (the last at the end)."""
@@ -209,17 +217,14 @@ class Assembler:
         """Chunk ``index``'s speech (None: it has nothing to say), in any order."""
         timeline = self._timeline
         pieces = timeline.add(index, speech)
-        if self._encoder is None:
-            opening_heard = timeline.complete or timeline.length >= OPENING_S * timeline.rate
-            if not (timeline.rate and opening_heard):
-                return
+        if self._encoder is not None:
+            self._encode(self._encoder, pieces)
+            return
+        opening = OPENING_S * timeline.rate
+        if timeline.rate and (timeline.complete or timeline.length >= opening):
             # Exactly the opening minute, however much more has arrived: the
             # gain, and so the MP3, must not depend on the order chunks came in.
-            opening = np.concatenate(timeline.pieces)[: OPENING_S * timeline.rate]
-            self._gain = gain_to_target(_as_float(opening), timeline.rate) / _ENCODER_SCALE
-            self._encoder = Mp3Encoder(self._path, timeline.rate, MP3_BITRATE)
-            pieces = timeline.pieces
-        self._encode(self._encoder, pieces)
+            self._start_encoder(timeline.head(opening))
 
     def finish(self) -> Programme:
         """Wait for the encoder and return the programme; every chunk must be in.
@@ -241,14 +246,16 @@ class Assembler:
             log.info("the opening set the loudness %+.2f LU off target; encoding again", -miss)
             # Set from the whole, not corrected by the miss: where the limiter
             # worked hard, the measurement understates how loud the gain made it.
-            whole = _as_float(np.concatenate(timeline.pieces))
-            self._gain = gain_to_target(whole, timeline.rate) / _ENCODER_SCALE
-            self._encoder = Mp3Encoder(self._path, timeline.rate, MP3_BITRATE)
-            self._encode(self._encoder, timeline.pieces)
+            self._start_encoder(np.concatenate(timeline.pieces))
             loudness = self._close_encoder()
-        return Programme(
-            timeline.rate, timeline.duration_ms, timeline.chapters(), timeline.cues(), loudness
-        )
+        return Programme(timeline.duration_ms, timeline.chapters(), timeline.cues(), loudness)
+
+    def _start_encoder(self, measured: np.ndarray) -> None:
+        """Set the gain from ``measured`` and encode all that is laid out so far."""
+        rate = self._timeline.rate
+        self._gain = gain_to_target(_as_float(measured), rate) / _ENCODER_SCALE
+        self._encoder = Mp3Encoder(self._path, rate, MP3_BITRATE)
+        self._encode(self._encoder, self._timeline.pieces)
 
     def _close_encoder(self) -> float:
         # Forgotten only once closed: if closing is interrupted (Ctrl-C),
