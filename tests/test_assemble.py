@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pyloudnorm
 import pytest
+from mp3_files import read_mp3
 from tone_backend import MS_PER_CHAR, RATE_HZ, tone
 
 from briefing import assemble
 from briefing.article import Article, Boundary, Chunk, Section
 from briefing.assemble import LEAD_IN_MS, PAUSE_MS, TAIL_MS
 from briefing.backends.base import Speech
-from briefing.ffmpeg import ffmpeg_exe
 
 
 def speech_for(text: str, rate: int = RATE_HZ) -> Speech:
@@ -188,10 +187,7 @@ def assemble_mp3(path: Path, art: Article, speeches: list[Speech], order) -> ass
 
 def measured(path: Path) -> tuple[float, float, int]:
     """Integrated loudness (LUFS), true peak (dBTP) and length (samples) of an MP3."""
-    # Read from the file, as players do: through a pipe ffmpeg keeps the end padding.
-    command = [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
-    pcm = subprocess.run(command, capture_output=True, check=True).stdout
-    decoded = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    decoded = read_mp3(path).astype(np.float32) / 32768
     loudness = pyloudnorm.Meter(RATE_HZ).integrated_loudness(decoded)
     return loudness, 20 * np.log10(assemble.true_peak(decoded)), len(decoded)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mp3_files import read_mp3
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
@@ -56,14 +57,9 @@ def test_make_writes_the_mp3_and_every_sidecar(seed_briefing):
 
 def test_mp3_decodes_cleanly_to_the_briefing_length(seed_briefing):
     metadata = json.loads(seed_briefing.with_suffix(".briefing.json").read_text())
-    decoded = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(seed_briefing), "-f", "s16le", "-ac", "1", "-"],
-        capture_output=True,
-        check=True,
-    )
-    assert decoded.stderr == b"", decoded.stderr.decode()
+    decoded = read_mp3(seed_briefing)  # without a complaint from ffmpeg
     rate = MP3(seed_briefing).info.sample_rate
-    decoded_ms = len(decoded.stdout) / 2 / rate * 1000
+    decoded_ms = len(decoded) / rate * 1000
     assert abs(decoded_ms - metadata["duration_ms"]) <= 30
     assert metadata["duration_ms"] > 60_000
 

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from edge_server import wait_until
+from mp3_files import read_mp3
 
 from briefing.backends.edge import BACKEND
 from briefing.cache import ChunkCache
 from briefing.cli import cli
-from briefing.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """江苏对口支援新进展
@@ -61,28 +61,6 @@ def _cues(vtt: str) -> list[tuple[int, int, str]]:
     return [(ms(start), ms(end), text) for start, end, text in found]
 
 
-def _decode(mp3: Path) -> np.ndarray:
-    pcm = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-i",
-            str(mp3),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            "24000",
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-
-
 def _rms(samples: np.ndarray, start_ms: float, end_ms: float) -> float:
     window = samples[max(0, int(start_ms * 24)) : int(end_ms * 24)]
     return float(np.sqrt(np.mean(window**2))) if len(window) else 0.0
@@ -116,7 +94,7 @@ def test_a_preset_voice_and_rate_reach_the_service(edge_server, article: Path) -
 def test_cues_line_up_with_the_audio(edge_server, article: Path) -> None:
     assert make(article).exit_code == 0
     out = article.parent / "out"
-    audio = _decode(out / "briefing.mp3")
+    audio = read_mp3(out / "briefing.mp3", 24_000).astype(np.float64)
     cues = _cues((out / "briefing.vtt").read_text(encoding="utf-8"))
     assert [text for _, _, text in cues][-2:] == [
         "确保受援地与全国一起脱贫致富。",

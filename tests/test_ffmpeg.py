@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import errno
-import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
 import pyloudnorm
 import pytest
+from mp3_files import read_mp3
 
 from briefing.errors import AudioError
-from briefing.ffmpeg import Mp3Encoder, decode_to_samples, ffmpeg_exe
+from briefing.ffmpeg import Mp3Encoder, decode_to_samples
 
 RATE = 24_000
 
@@ -19,13 +19,6 @@ def tone_bursts(seconds: float, level: float) -> np.ndarray:
     t = np.arange(int(seconds * RATE)) / RATE
     on = np.sin(2 * np.pi * 2 * t) > 0
     return (np.sin(2 * np.pi * 440 * t) * on * level * 32767).astype(np.int16)
-
-
-def read_mp3(path) -> np.ndarray:
-    # From the file, as players read it (through a pipe ffmpeg keeps the end padding).
-    command = [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
-    pcm = subprocess.run(command, capture_output=True, check=True).stdout
-    return np.frombuffer(pcm, "<i2")
 
 
 def test_pieces_written_one_by_one_make_one_gapless_mp3(tmp_path):
