@@ -17,7 +17,7 @@ import pytest
 from publish_helpers import FIXTURE_STEM, add_briefing, read_metadata, serving
 
 from briefing.publish import PublishConfig, publish
-from briefing.site import embed_snippet
+from briefing.publish.site import embed_snippet
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The flags this machine's notes give for Chromium: no sandbox as root, and no
@@ -221,7 +221,7 @@ def test_transcript_sentences_by_keyboard(page: Any, base_url: str) -> None:
 
 
 def test_the_embed_snippet_opens_the_player(page: Any, base_url: str, site: Path) -> None:
-    from briefing.episode import Channel
+    from briefing.publish.episodes import Channel
 
     channel = Channel("听新闻", "", "", base_url, "guid", "cover.png")
     episode = publish(PublishConfig(site)).episodes[0]

@@ -227,7 +227,7 @@ def test_a_broken_briefing_is_reported_and_skipped(tmp_path: Path, how: str) -> 
 def test_an_unreadable_sidecar_or_mp3_makes_a_broken_briefing(tmp_path: Path, how: str) -> None:
     # load_episode checks that each file named is a file, so these readers meet an
     # unreadable one only when it changed since, or as a user without permission: call them.
-    from briefing.episode import BrokenBriefing, _mp3_size, _read_sidecar
+    from briefing.publish.episodes import BrokenBriefing, _mp3_size, _read_sidecar
 
     unreadable = tmp_path / "gone.vtt"
     if how == "folder":
@@ -280,7 +280,7 @@ def test_a_bad_base_url_is_refused(tmp_path: Path, url: str) -> None:
 
 
 def test_a_cover_is_copied_checked_and_a_non_image_refused(tmp_path: Path) -> None:
-    from briefing.site.cover import default_cover_png
+    from briefing.publish.images import default_cover_png
 
     add_briefing(tmp_path / "site", "good")
     cover = tmp_path / "logo.png"
@@ -305,7 +305,7 @@ def test_a_cover_is_copied_checked_and_a_non_image_refused(tmp_path: Path) -> No
 
 
 def test_the_cover_is_named_by_its_content_not_its_file_name(tmp_path: Path) -> None:
-    from briefing.site.cover import default_cover_png
+    from briefing.publish.images import default_cover_png
 
     add_briefing(tmp_path / "site", "good")
     misnamed = tmp_path / "logo.jpg"
@@ -317,7 +317,7 @@ def test_the_cover_is_named_by_its_content_not_its_file_name(tmp_path: Path) -> 
 
 
 def test_an_unreadable_cover_in_the_site_is_one_line_error(tmp_path: Path) -> None:
-    from briefing.site.cover import default_cover_png
+    from briefing.publish.images import default_cover_png
 
     add_briefing(tmp_path / "site", "good")
     (tmp_path / "site" / "cover.png").mkdir()  # in the way of the cover: cannot be read
@@ -425,7 +425,7 @@ def test_publish_works_on_a_folder_of_the_fixture_as_shipped(tmp_path: Path) -> 
 
 def test_paragraphs_come_from_lining_cues_up_with_the_transcript() -> None:
     from briefing.article import Cue
-    from briefing.episode import paragraph_breaks
+    from briefing.publish.episodes import paragraph_breaks
 
     cues = tuple(Cue(i * 1000, i * 1000 + 900, text) for i, text in enumerate(
         ["标题", "第一句。", "第二句。", "小节", "第三句。"]

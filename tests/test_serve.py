@@ -13,7 +13,7 @@ from publish_helpers import add_briefing, serving
 
 from briefing.errors import OutputError
 from briefing.publish import PublishConfig, publish
-from briefing.serve import make_server, parse_range
+from briefing.publish.serve import make_server, parse_range
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def publish_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve_command(folder: Path, port: int, host: str) -> None:
     """Serve a published FOLDER locally, with the Range requests audio seeking needs."""
-    from briefing.serve import make_server
+    from briefing.publish.serve import make_server
 
     server = make_server(folder, host, port)
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])

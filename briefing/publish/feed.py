@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
 from briefing import __version__
-from briefing.episode import Channel, Episode
+from briefing.publish.episodes import Channel, Episode
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

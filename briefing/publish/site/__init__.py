@@ -18,8 +18,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from briefing.episode import Channel, Episode
 from briefing.files import write_atomic
+from briefing.publish.episodes import Channel, Episode
 
 ASSETS = ("player.css", "player.js", "embed.js")
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
@@ -69,7 +69,7 @@ def embed_snippet(channel: Channel, episode: Episode) -> str:
 @functools.cache  # one environment: its templates are compiled once, not once an episode
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("briefing.site", "templates"),
+        loader=jinja2.PackageLoader("briefing.publish.site", "templates"),
         autoescape=True,  # every template, whatever its name
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
