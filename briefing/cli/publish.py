@@ -74,10 +74,17 @@ def publish_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve_command(folder: Path, port: int, host: str) -> None:
     """Serve a published FOLDER locally, with the Range requests audio seeking needs."""
-    from briefing.publish.serve import make_server
+    from briefing.publish.serve import is_loopback, make_server
 
     server = make_server(folder, host, port)
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
+    if not is_loopback(bound_host):
+        click.echo(
+            f"Warning: listening on {bound_host}, not only on this machine: anyone who can "
+            f"reach it can read every file in {folder} (but hidden ones); "
+            "use --host 127.0.0.1 unless you mean to share it",
+            err=True,
+        )
     click.echo(f"Serving {folder} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
