@@ -1,15 +1,27 @@
 """The files beside the MP3: transcript, WebVTT and SRT subtitles, Podcasting
-2.0 chapters, and a small metadata file that ``publish`` reads."""
+2.0 chapters, and the metadata record ``publish`` reads.
+
+The record (``OUT.briefing.json``, format 2) holds everything make knows about
+the programme: the article's metadata, the chapters and every cue with where
+paragraphs end. VTT, SRT and chapters JSON are written from the same
+``Briefing`` and never read back; ``publish`` reads only the record (format 1
+records, which had no cues, are read with their VTT and transcript).
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from briefing.article import Article, Boundary, Briefing, Cue
+from briefing.article import Article, Boundary, Briefing, Chunk, Cue
+from briefing.sections import short_title
 
-METADATA_FORMAT = 1
+METADATA_FORMAT = 2
+READABLE_METADATA_FORMATS = (1, 2)
 METADATA_SUFFIX = ".briefing.json"
 # What make writes beside OUT.mp3, by role; publish reads the same names.
 SIDECAR_SUFFIXES = {
@@ -33,19 +45,58 @@ def sidecar_paths(audio: Path) -> dict[str, Path]:
 def transcript(article: Article) -> str:
     """What was spoken, as written, by section: each section's title, then its
     paragraphs (the text of every chunk read, in order)."""
-    parts = []
-    for section in article.sections:
-        paragraphs: list[str] = []
-        current = ""
-        for chunk in section.chunks:
-            current += chunk.text
-            if chunk.boundary >= Boundary.PARAGRAPH:
-                paragraphs.append(current)
-                current = ""
-        if current:
-            paragraphs.append(current)
-        parts.append(f"【{section.title}】\n\n" + "\n\n".join(paragraphs))
+    parts = [
+        f"【{section.title}】\n\n" + "\n\n".join(_spoken_paragraphs(section.chunks))
+        for section in article.sections
+    ]
     return "\n\n".join(parts) + "\n"
+
+
+def _spoken_paragraphs(chunks: Sequence[Chunk]) -> list[str]:
+    """The paragraphs as read: the text of the chunks, joined up to each paragraph end."""
+    paragraphs: list[str] = []
+    current = ""
+    for chunk in chunks:
+        current += chunk.text
+        if chunk.boundary >= Boundary.PARAGRAPH:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def paragraph_ends(paragraphs: Sequence[str], cue_texts: Sequence[str]) -> frozenset[int]:
+    """Which cues end a paragraph: the last cue before each paragraph's end.
+
+    Cues hold the text of consecutive chunks, and a chunk with nothing to say
+    (``……``) has no cue, so each cue is found in the paragraphs' text in turn
+    (whitespace aside). If one is not found (a hand-made or older file), no
+    breaks are claimed rather than wrong ones.
+    """
+    text = ""
+    ends: list[int] = []
+    for paragraph in paragraphs:
+        text += _SPACE.sub("", paragraph)
+        ends.append(len(text))
+    cue_ends: list[int] = []
+    offset = 0
+    for cue_text in cue_texts:
+        wanted = _SPACE.sub("", cue_text)
+        found = text.find(wanted, offset)
+        if found < 0:
+            return frozenset()
+        offset = found + len(wanted)
+        cue_ends.append(offset)
+    result = set()
+    for end in ends:
+        before = [index for index, cue_end in enumerate(cue_ends) if cue_end <= end]
+        if before:
+            result.add(before[-1])
+    return frozenset(result)
 
 
 def _timestamp(ms: int, separator: str) -> str:
@@ -55,26 +106,29 @@ def _timestamp(ms: int, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
 
 
-def webvtt(cues: list[Cue]) -> str:
-    return "WEBVTT\n\n" + _cue_blocks(cues, ".")
+def webvtt(cues: Sequence[Cue]) -> str:
+    # WebVTT cue text is markup: & and < start escapes and tags, and > is escaped
+    # so that "-->" cannot appear in it either.
+    return "WEBVTT\n\n" + _cue_blocks(cues, ".", lambda text: html.escape(text, quote=False))
 
 
-def srt(cues: list[Cue]) -> str:
-    return _cue_blocks(cues, ",")
+def srt(cues: Sequence[Cue]) -> str:
+    # SRT has no escapes; "-->" alone would be read as timing.
+    return _cue_blocks(cues, ",", lambda text: text.replace("-->", "→"))
 
 
-def _cue_blocks(cues: list[Cue], decimal_mark: str) -> str:
-    """Numbered cues; WebVTT and SRT differ only in the mark before milliseconds."""
+def _cue_blocks(cues: Sequence[Cue], decimal_mark: str, escape: Callable[[str], str]) -> str:
+    """Numbered cues, each on one line (a blank line would end a cue early)."""
     blocks = []
     for number, cue in enumerate(cues, 1):
         start, end = _timestamp(cue.start_ms, decimal_mark), _timestamp(cue.end_ms, decimal_mark)
-        blocks.append(f"{number}\n{start} --> {end}\n{_one_line(cue.text)}\n")
+        blocks.append(f"{number}\n{start} --> {end}\n{escape(one_line(cue.text))}\n")
     return "\n".join(blocks)
 
 
-def _one_line(text: str) -> str:
-    # A blank line ends a cue, and "-->" would be read as timing.
-    return " ".join(text.split()).replace("-->", "→")
+def one_line(text: str) -> str:
+    """Cue text as subtitles show it: every run of whitespace one space."""
+    return " ".join(text.split())
 
 
 def chapters_json(briefing: Briefing) -> str:
@@ -90,16 +144,53 @@ def chapters_json(briefing: Briefing) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+_SENTENCE_END = re.compile(r"[。！？!?…]")
+
+
+def description(article: Article, skip: Sequence[str] = ()) -> str:
+    """The first paragraph of body text, for feeds and pages.
+
+    Not one of ``skip``, nor a heading read as its chapter's first line (the
+    headline among them: the first paragraph of a section, one sentence at most,
+    that the section is titled after); a paragraph that ends a sentence is
+    preferred to a line without one (a subheading under a heading).
+    """
+    body = []
+    for section in article.sections:
+        paragraphs = [p for p in section.paragraphs if p not in skip]
+        if paragraphs and _is_heading(paragraphs[0], section.title):
+            paragraphs = paragraphs[1:]
+        body += paragraphs
+    return next((p for p in body if _SENTENCE_END.search(p[-2:])), body[0] if body else "")
+
+
+def _is_heading(paragraph: str, section_title: str) -> bool:
+    one_sentence = not _SENTENCE_END.search(paragraph.rstrip()[:-1])
+    return one_sentence and short_title(paragraph) == section_title
+
+
+def cue_records(briefing: Briefing) -> list[dict[str, object]]:
+    """The cues as the record keeps them, with where paragraphs end."""
+    paragraphs = [p for s in briefing.article.sections for p in _spoken_paragraphs(s.chunks)]
+    ends = paragraph_ends(paragraphs, [cue.text for cue in briefing.cues])
+    return [
+        {
+            "start_ms": cue.start_ms,
+            "end_ms": cue.end_ms,
+            "text": cue.text,
+            "paragraph_end": index in ends,
+        }
+        for index, cue in enumerate(briefing.cues)
+    ]
+
+
 def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
+    """The record ``publish`` reads (format 2)."""
     article = briefing.article
-    first_paragraph = next(
-        (p for s in article.sections for p in s.paragraphs[1 if s is article.sections[0] else 0 :]),
-        "",
-    )
     document = {
         "format": METADATA_FORMAT,
         **article.as_json(),
-        "description": first_paragraph,
+        "description": description(article),
         "language": "zh-CN",
         "duration_ms": briefing.duration_ms,
         "loudness_lufs": (
@@ -112,6 +203,7 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
             {"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
             for c in briefing.chapters
         ],
+        "cues": cue_records(briefing),
         "files": {role: path.name for role, path in paths.items() if role != "metadata"},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -69,9 +69,12 @@ def test_a_remade_briefing_keeps_its_guid_page_and_date_but_gets_the_new_length(
     metadata_path = add_briefing(tmp_path, "first")
     _publish(tmp_path)
     ids = _identities(tmp_path)
-    # `make` again into the same file: new audio, new created time
+    # `make` again into the same file: new audio (its frames twice), new created time
+    from mutagen.id3 import ID3
+
+    data = (tmp_path / "first.mp3").read_bytes()
     with (tmp_path / "first.mp3").open("ab") as audio:
-        audio.write(b"\0" * 1000)
+        audio.write(data[ID3(tmp_path / "first.mp3").size :])
     metadata = read_metadata(metadata_path)
     metadata["created"] = "2026-12-01T10:00:00+00:00"
     metadata["title"] = "改过的标题"
@@ -189,8 +192,22 @@ def _break(folder: Path, stem: str, how: str) -> None:
         (folder / f"{stem}.mp3").unlink()
     elif how == "not-mp3":
         (folder / f"{stem}.mp3").write_bytes(b"")
-    elif how == "vtt":
+    elif how == "vtt":  # format 1 reads its cues from the VTT
+        metadata["format"] = 1
+        del metadata["cues"]
         (folder / f"{stem}.vtt").write_text("not subtitles", encoding="utf-8")
+    elif how == "cues":
+        metadata["cues"][2]["end_ms"] = "soon"
+    elif how == "truncated":  # a copy cut short
+        mp3 = folder / f"{stem}.mp3"
+        mp3.write_bytes(mp3.read_bytes()[: mp3.stat().st_size // 3])
+    elif how == "short":  # cut at a frame's end: only the recorded duration tells
+        metadata["duration_ms"] *= 3
+    elif how == "damaged":
+        mp3 = folder / f"{stem}.mp3"
+        data = bytearray(mp3.read_bytes())
+        data[len(data) // 2 : len(data) // 2 + 400] = bytes(400)
+        mp3.write_bytes(bytes(data))
     elif how == "duration":
         metadata["duration_ms"] = "long"
     elif how == "title":
@@ -208,7 +225,8 @@ def _break(folder: Path, stem: str, how: str) -> None:
 
 
 BREAKAGES = ["json", "unreadable", "format", "escape", "absolute", "missing", "not-mp3", "vtt",
-             "duration", "title", "chapters", "date", "symlink"]  # fmt: skip
+             "cues", "truncated", "short", "damaged", "duration", "title", "chapters", "date",
+             "symlink"]  # fmt: skip
 
 
 @pytest.mark.parametrize("how", BREAKAGES)
@@ -219,7 +237,12 @@ def test_a_broken_briefing_is_reported_and_skipped(tmp_path: Path, how: str) -> 
     result = _publish(site)
     assert [e.key for e in result.episodes] == ["good.mp3"]  # type: ignore[attr-defined]
     assert [s.metadata_file for s in result.skipped] == ["bad.briefing.json"]  # type: ignore[attr-defined]
-    assert result.skipped[0].reason  # type: ignore[attr-defined]
+    reason = result.skipped[0].reason  # type: ignore[attr-defined]
+    assert reason
+    if how in ("truncated", "short"):
+        assert "bad.mp3 holds 0:0" in reason and "the file is truncated" in reason
+    if how == "damaged":
+        assert "bad.mp3 is damaged at byte" in reason
     assert "bad" not in (site / "feed.xml").read_text("utf-8")
 
 
@@ -227,7 +250,7 @@ def test_a_broken_briefing_is_reported_and_skipped(tmp_path: Path, how: str) -> 
 def test_an_unreadable_sidecar_or_mp3_makes_a_broken_briefing(tmp_path: Path, how: str) -> None:
     # load_episode checks that each file named is a file, so these readers meet an
     # unreadable one only when it changed since, or as a user without permission: call them.
-    from briefing.publish.episodes import BrokenBriefing, _mp3_size, _read_sidecar
+    from briefing.publish.episodes import BrokenBriefing, _checked_mp3, _read_sidecar
 
     unreadable = tmp_path / "gone.vtt"
     if how == "folder":
@@ -237,7 +260,7 @@ def test_an_unreadable_sidecar_or_mp3_makes_a_broken_briefing(tmp_path: Path, ho
     with pytest.raises(BrokenBriefing, match=r"^bad\.briefing\.json: cannot read gone\.vtt \("):
         _read_sidecar(unreadable, "bad.briefing.json")
     with pytest.raises(BrokenBriefing, match=r"^bad\.briefing\.json: cannot read gone\.vtt \("):
-        _mp3_size(unreadable, "bad.briefing.json")
+        _checked_mp3(unreadable, "bad.briefing.json", 1000)
 
 
 def test_two_metadata_files_naming_one_audio_file_publish_it_once(tmp_path: Path) -> None:
@@ -371,11 +394,9 @@ def test_everything_from_an_article_is_text_in_the_pages(tmp_path: Path) -> None
         url="javascript:alert(1)",
         chapters=[{"title": evil, "start_ms": 0, "end_ms": 9000}],
     )
-    (tmp_path / "evil.vtt").write_text(
-        "WEBVTT\n\n00:00.000 --> 00:02.000\n&lt;script&gt;alert(2)&lt;/script&gt; 句子\n",
-        encoding="utf-8",
-    )
-    assert path.exists()
+    metadata = read_metadata(path)
+    metadata["cues"][0]["text"] = "<script>alert(2)</script> 句子"
+    write_metadata(path, metadata)
     _publish(tmp_path)
     for page in ("index.html", "episodes/evil.html", "episodes/evil.embed.html"):
         parsed = _parse_html(tmp_path / page)
@@ -423,17 +444,46 @@ def test_publish_works_on_a_folder_of_the_fixture_as_shipped(tmp_path: Path) -> 
 # --- transcript paragraphs ----------------------------------------------------------------------
 
 
-def test_paragraphs_come_from_lining_cues_up_with_the_transcript() -> None:
-    from briefing.article import Cue
-    from briefing.publish.episodes import paragraph_breaks
+def test_paragraphs_come_from_the_record_and_the_vtt_is_not_read(tmp_path: Path) -> None:
+    path = add_briefing(tmp_path, "first")
+    metadata = read_metadata(path)
+    for index, cue in enumerate(metadata["cues"]):
+        cue["paragraph_end"] = index in (0, 4)  # not what the transcript says
+    write_metadata(path, metadata)
+    (tmp_path / "first.vtt").write_text("not subtitles, and never read", encoding="utf-8")
+    (tmp_path / "first.txt").write_text("nor is this\n", encoding="utf-8")
+    _publish(tmp_path)
+    page = (tmp_path / "episodes" / "first.html").read_text("utf-8")
+    paragraphs = re.findall(r"<p>(.*?)</p>", page, re.S)
+    cue_counts = [p.count('class="cue"') for p in paragraphs if 'class="cue"' in p]
+    assert cue_counts == [1, 1, 2, 1, 1]  # chapters 2, 2, 2 cut after cues 0 and 4
 
-    cues = tuple(Cue(i * 1000, i * 1000 + 900, text) for i, text in enumerate(
-        ["标题", "第一句。", "第二句。", "小节", "第三句。"]
-    ))  # fmt: skip
-    transcript = "【标题】\n\n标题\n\n第一句。第二句。\n\n【小节】\n\n小节\n\n第三 句。\n"
-    assert paragraph_breaks(cues, transcript) == {0, 2, 3, 4}
-    # a transcript that says something else claims nothing
-    assert paragraph_breaks(cues, "别的文字\n\n完全不同\n") == frozenset()
+
+def test_a_format_1_briefing_still_publishes_with_paragraphs_from_its_transcript(
+    tmp_path: Path,
+) -> None:
+    path = add_briefing(tmp_path, "old")
+    metadata = read_metadata(path)
+    metadata["format"] = 1
+    del metadata["cues"]
+    write_metadata(path, metadata)
+    result = _publish(tmp_path)
+    episode = result.episodes[0]  # type: ignore[attr-defined]
+    fixture = read_metadata(FIXTURE / f"{FIXTURE_STEM}.briefing.json")
+    assert [c.text for c in episode.cues] == [c["text"] for c in fixture["cues"]]
+    assert episode.paragraph_ends == {
+        i for i, cue in enumerate(fixture["cues"]) if cue["paragraph_end"]
+    }
+
+
+def test_paragraph_ends_line_cues_up_with_paragraphs() -> None:
+    from briefing.sidecars import paragraph_ends
+
+    cues = ["标题", "第一句。", "第二句。", "小节", "第三句。"]
+    paragraphs = ["标题", "第一句。第二句。", "小节", "第三 句。"]
+    assert paragraph_ends(paragraphs, cues) == {0, 2, 3, 4}
+    # text that says something else claims nothing
+    assert paragraph_ends(["别的文字", "完全不同"], cues) == frozenset()
 
 
 # --- on what `briefing make` really writes ------------------------------------------------------

@@ -3,8 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from briefing import sidecars
 from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue, Section
+from briefing.publish.episodes import parse_vtt
 
 
 def briefing() -> Briefing:
@@ -53,8 +57,9 @@ def test_webvtt_and_srt_timestamps():
     vtt = sidecars.webvtt(b.cues)
     assert vtt.startswith("WEBVTT\n\n1\n00:00:00.300 --> 00:00:01.200\n标题\n")
     assert "01:02:03.000" in vtt
-    assert "第二段。 →" in vtt, "a cue text must not contain the timing arrow"
+    assert "第二段。 --&gt;" in vtt, "a cue text must not contain the timing arrow"
     srt = sidecars.srt(b.cues)
+    assert "第二段。 →" in srt
     assert srt.startswith(
         "1\n00:00:00,300 --> 00:00:01,200\n标题\n\n2\n00:00:01,800 --> 01:02:03,000"
     )
@@ -72,9 +77,63 @@ def test_chapters_json_is_podcasting_2_0():
 def test_metadata_lists_files_and_chapters():
     b = briefing()
     document = json.loads(sidecars.metadata_json(b, sidecars.sidecar_paths(Path("/x/n.mp3"))))
-    assert document["format"] == 1
+    assert document["format"] == 2
     assert document["duration_ms"] == 3_723_456
     assert document["loudness_lufs"] == -19.0
     assert document["description"] == "第一段。"
     assert document["files"]["audio"] == "n.mp3" and "metadata" not in document["files"]
     assert document["chapters"][1] == {"title": "二", "start_ms": 1_500, "end_ms": 3_723_456}
+    # the second cue's text is not the article's ("-->" was added): no breaks are guessed
+    assert document["cues"] == [
+        {"start_ms": 300, "end_ms": 1_200, "text": "标题", "paragraph_end": False},
+        {"start_ms": 1_800, "end_ms": 3_723_000, "text": "第二段。 -->", "paragraph_end": False},
+    ]
+
+
+def test_the_record_marks_the_last_cue_of_each_paragraph_whatever_the_cue_size() -> None:
+    chunks = [
+        Chunk("第一句，", boundary=Boundary.CLAUSE),
+        Chunk("还没完。", boundary=Boundary.SENTENCE),
+        Chunk("……", boundary=Boundary.SENTENCE),  # nothing to say: no cue
+        Chunk("第二句。", boundary=Boundary.PARAGRAPH),
+        Chunk("新段落。", boundary=Boundary.SENTENCE),
+        Chunk("……", boundary=Boundary.SECTION),  # the paragraph ends on a silent chunk
+    ]
+    article = Article("题", [Section("题", ["第一句，还没完。……第二句。", "新段落。……"], chunks)])
+    per_sentence = [Cue(0, 1, "第一句，还没完。"), Cue(2, 3, "第二句。"), Cue(4, 5, "新段落。")]
+    per_chunk = [Cue(0, 1, "第一句，"), Cue(1, 1, "还没完。"), *per_sentence[1:]]
+    for cues, ends in ((per_sentence, [1, 2]), (per_chunk, [2, 3])):
+        briefing = Briefing(article, 6, [Chapter("题", 0, 6)], cues, "espeak", "cmn")
+        records = sidecars.cue_records(briefing)
+        assert [i for i, record in enumerate(records) if record["paragraph_end"]] == ends
+
+
+@given(st.lists(st.text(), min_size=1, max_size=5))
+def test_webvtt_written_then_read_gives_back_the_text(texts: list[str]) -> None:
+    cues = [Cue(i * 1000, i * 1000 + 500, text) for i, text in enumerate(texts)]
+    read = parse_vtt(sidecars.webvtt(cues))
+    assert [cue.text for cue in read] == [sidecars.one_line(text) for text in texts]
+    assert [(c.start_ms, c.end_ms) for c in read] == [(c.start_ms, c.end_ms) for c in cues]
+
+
+def test_webvtt_escapes_markup_in_cue_text() -> None:
+    vtt = sidecars.webvtt([Cue(0, 1, "A&B <b>粗</b> 1<2 -->")])
+    assert "A&amp;B &lt;b&gt;粗&lt;/b&gt; 1&lt;2 --&gt;" in vtt
+    assert parse_vtt(vtt)[0].text == "A&B <b>粗</b> 1<2 -->"
+
+
+def test_the_description_is_body_text_not_a_heading() -> None:
+    def article(*sections: tuple[str, list[str]]) -> Article:
+        return Article("标题", [Section(title, paragraphs) for title, paragraphs in sections])
+
+    under_headings = article(
+        ("标题", ["标题"]), ("第一部分", ["第一部分", "正文第一段。"]), ("二", ["二", "再说。"])
+    )
+    assert sidecars.description(under_headings) == "正文第一段。"
+    lede = article(("标题", ["标题", "导语说了什么。"]), ("小标题", ["小标题", "正文。"]))
+    assert sidecars.description(lede) == "导语说了什么。"
+    subheading = article(("标题", ["标题"]), ("一、总体", ["一、总体", "（一）目标", "目标是……"]))
+    assert sidecars.description(subheading) == "目标是……"
+    leading_sentence = article(("标题", ["标题"]), ("提高站位", ["提高站位。增强使命感。"]))
+    assert sidecars.description(leading_sentence) == "提高站位。增强使命感。"
+    assert sidecars.description(article(("标题", ["标题"]))) == ""

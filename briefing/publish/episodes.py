@@ -10,6 +10,7 @@ folder, a missing sidecar or a malformed subtitle file makes the briefing
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,12 @@ from typing import Any
 
 from briefing.article import Chapter, Cue
 from briefing.errors import InputError
-from briefing.sidecars import METADATA_FORMAT, SIDECAR_SUFFIXES
+from briefing.sidecars import (
+    METADATA_FORMAT,
+    READABLE_METADATA_FORMATS,
+    SIDECAR_SUFFIXES,
+    paragraph_ends,
+)
 
 # Chinese news sites give local times without a zone; China keeps UTC+8 all year.
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -125,9 +131,10 @@ def load_episode(metadata_path: Path) -> Episode:
 
 
 def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Episode:
-    if raw.get("format") != METADATA_FORMAT:
+    record_format = raw.get("format")
+    if record_format not in READABLE_METADATA_FORMATS:
         raise BrokenBriefing(
-            f"{name} has format {raw.get('format')!r}, this version reads format "
+            f"{name} has format {record_format!r}, this version reads formats up to "
             f"{METADATA_FORMAT}; re-make the briefing with this version of briefing"
         )
     title = _text(raw, "title", name, required=True)
@@ -135,11 +142,11 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
     if not isinstance(duration_ms, int) or isinstance(duration_ms, bool) or duration_ms <= 0:
         raise BrokenBriefing(f"{name}: duration_ms must be a positive whole number of ms")
     files = _files(raw.get("files"), folder, name)
-    audio_bytes = _mp3_size(folder / files["audio"], name)
-    cues = tuple(parse_vtt(_read_sidecar(folder / files["vtt"], name), files["vtt"]))
-    paragraph_ends: frozenset[int] = frozenset()
-    if "transcript" in files:
-        paragraph_ends = paragraph_breaks(cues, _read_sidecar(folder / files["transcript"], name))
+    audio_bytes = _checked_mp3(folder / files["audio"], name, duration_ms)
+    if record_format == 1:  # no cues in the record: they come from the VTT
+        cues, ends = _cues_of_format_1(files, folder, name)
+    else:
+        cues, ends = _cues(raw.get("cues"), name)
     language = _text(raw, "language", name) or "zh-CN"
     return Episode(
         key=files["audio"],
@@ -157,7 +164,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         files=files,
         audio_bytes=audio_bytes,
         tags=tuple(t for t in raw.get("tags") or [] if isinstance(t, str)),
-        paragraph_ends=paragraph_ends,
+        paragraph_ends=ends,
     )
 
 
@@ -229,18 +236,90 @@ def _files(value: Any, folder: Path, name: str) -> dict[str, str]:
     return files
 
 
-def _mp3_size(path: Path, name: str) -> int:
-    """The size in bytes of the MP3 file at ``path``, checked to look like one."""
+# MPEG audio Layer III frame headers (ISO/IEC 11172-3, 13818-3): kbit/s by bitrate
+# index, for MPEG-1 and for MPEG-2/2.5; sample rates by version bits and rate index
+_LAYER3_KBPS = {
+    True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    False: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES_HZ = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_TRAILING_TAGS = (b"TAG", b"APETAGEX", b"LYRICSBEGIN")  # allowed after the last frame
+# An MP3 holds a little more than the programme (the encoder's priming and padding),
+# never less: shorter by more than this, frames are missing.
+_MISSING_AUDIO_MS = 500
+
+
+def _checked_mp3(path: Path, name: str, duration_ms: int) -> int:
+    """The size in bytes of the MP3 file at ``path``, once its frames are checked to
+    be whole and to hold the ``duration_ms`` the record says (a file cut short by a
+    failed copy or upload would otherwise be listed with its full duration)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(3)
             size = os.fstat(handle.fileno()).st_size  # of the very file read
+            if size == 0:
+                raise BrokenBriefing(f"{name}: {path.name} is empty")
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                audio_ms, end, cut = _layer3_audio(data)
+                whole = end == size or data[end : end + 11].startswith(_TRAILING_TAGS)
     except OSError as exc:
         raise _unreadable(path, name, exc) from exc
-    # ID3v2 tag first (make writes one), or a bare MPEG audio frame sync
-    if head[:3] != b"ID3" and not (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        raise BrokenBriefing(f"{name}: {path.name} is empty or not an MP3 file")
+    if audio_ms == 0:
+        raise BrokenBriefing(f"{name}: {path.name} is not an MP3 file (no MPEG audio frames)")
+    if not (whole or cut):  # something that is not a frame, before the end
+        raise BrokenBriefing(
+            f"{name}: {path.name} is damaged at byte {end} of {size} (after "
+            f"{clock(audio_ms)} of audio); make the briefing again"
+        )
+    if cut or audio_ms < duration_ms - _MISSING_AUDIO_MS:
+        raise BrokenBriefing(
+            f"{name}: {path.name} holds {clock(audio_ms)} of audio but the briefing is "
+            f"{clock(duration_ms)} long: the file is truncated; copy it again or re-make it"
+        )
     return size
+
+
+def _layer3_audio(data: mmap.mmap) -> tuple[int, int, bool]:
+    """How many ms of Layer III frames follow the ID3v2 tag, the offset where the
+    last whole frame ends, and whether the file ends inside a frame."""
+    position = 0
+    if data[:3] == b"ID3" and len(data) >= 10:  # header, then a size in 7-bit bytes
+        tag_size = 0
+        for byte in data[6:10]:
+            tag_size = tag_size << 7 | byte & 0x7F
+        position = 10 + tag_size + (10 if data[5] & 0x10 else 0)  # + a footer if flagged
+    while position < len(data) and data[position] == 0:  # padding some taggers leave
+        position += 1
+    samples, rate = 0, 0
+    while position + 4 <= len(data):
+        header = int.from_bytes(data[position : position + 4], "big")
+        version, layer = (header >> 19) & 3, (header >> 17) & 3
+        bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
+        if (
+            header >> 21 != 0x7FF
+            or version == 1
+            or layer != 1  # Layer III
+            or bitrate_index in (0, 15)
+            or rate_index == 3
+        ):
+            break
+        mpeg1 = version == 3
+        rate = _RATES_HZ[version][rate_index]
+        frame_samples = 1152 if mpeg1 else 576
+        bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
+        length = frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1)
+        if position + length > len(data):
+            return samples * 1000 // rate, position, True
+        samples += frame_samples
+        position += length
+    return (samples * 1000 // rate if rate else 0), position, False
+
+
+def clock(ms: int) -> str:
+    """``1:05`` or ``1:02:05``: how players show a time."""
+    seconds = int(ms // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _read_sidecar(path: Path, name: str) -> str:
@@ -318,31 +397,38 @@ def _unescape_vtt(cue: Cue) -> Cue:
     return Cue(cue.start_ms, cue.end_ms, html.unescape(cue.text))
 
 
-_SPACE = re.compile(r"\s+")
+def _cues(value: Any, name: str) -> tuple[tuple[Cue, ...], frozenset[int]]:
+    """The record's cues, and the indexes of those that end a paragraph."""
+    if not isinstance(value, list) or not value:
+        raise BrokenBriefing(f"{name}: 'cues' must be a list of the programme's cues")
+    cues: list[Cue] = []
+    ends = set()
+    for number, item in enumerate(value, 1):
+        try:
+            start_ms, end_ms, text = item["start_ms"], item["end_ms"], item["text"]
+            if not all(type(ms) is int for ms in (start_ms, end_ms)) or not isinstance(text, str):
+                raise TypeError("start_ms and end_ms must be whole numbers, text a string")
+            cues.append(Cue(start_ms, end_ms, text))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BrokenBriefing(
+                f"{name}: cue {number} needs start_ms, end_ms and text ({exc})"
+            ) from exc
+        if item.get("paragraph_end") is True:
+            ends.add(number - 1)
+    return tuple(cues), frozenset(ends)
+
+
 _SECTION_HEADING = re.compile(r"^【.*】$")
 
 
-def paragraph_breaks(cues: tuple[Cue, ...], transcript: str) -> frozenset[int]:
-    """Which cues end a paragraph, found by lining the cues up with the transcript.
-
-    The transcript (OUT.txt) has the paragraphs, separated by blank lines, under
-    ``【section title】`` lines; the VTT has the timings. When the two do not hold
-    the same text (an older or hand-made transcript), no breaks are claimed.
-    """
-    blocks = [_SPACE.sub("", block) for block in re.split(r"\n\s*\n", transcript)]
-    paragraphs = [b for b in blocks if b and not _SECTION_HEADING.match(b)]
-    cue_texts = [_SPACE.sub("", cue.text) for cue in cues]
-    if "".join(paragraphs) != "".join(cue_texts):
-        return frozenset()
-    paragraph_end_offsets: set[int] = set()
-    offset = 0
-    for paragraph in paragraphs:
-        offset += len(paragraph)
-        paragraph_end_offsets.add(offset)
-    ends = set()
-    offset = 0
-    for index, text in enumerate(cue_texts):
-        offset += len(text)
-        if offset in paragraph_end_offsets:
-            ends.add(index)
-    return frozenset(ends)
+def _cues_of_format_1(
+    files: dict[str, str], folder: Path, name: str
+) -> tuple[tuple[Cue, ...], frozenset[int]]:
+    """Format 1 kept the cues only in the VTT, and paragraphs only in the transcript
+    (blank lines between them, under ``【section title】`` lines): line the two up."""
+    cues = tuple(parse_vtt(_read_sidecar(folder / files["vtt"], name), files["vtt"]))
+    if "transcript" not in files:
+        return cues, frozenset()
+    blocks = re.split(r"\n\s*\n", _read_sidecar(folder / files["transcript"], name))
+    paragraphs = [b for b in blocks if b.strip() and not _SECTION_HEADING.match(b.strip())]
+    return cues, paragraph_ends(paragraphs, [cue.text for cue in cues])

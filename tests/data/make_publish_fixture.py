@@ -1,9 +1,10 @@
 """Regenerate the hand-made briefing in tests/data/publish/ (run from the repo root).
 
 It stands in for `briefing make` output in the publish/feed/player tests: a few
-seconds of real espeak speech encoded as a small MP3, with sidecars written by
-hand in the documented formats (three chapters of two sentences each, so the
-browser test can press the third chapter's button).
+seconds of real espeak speech encoded as a small MP3, with the sidecars and the
+metadata record written by briefing.sidecars, as make writes them (three
+chapters of two sentences each, so the browser test can press the third
+chapter's button).
 
     PYTHONPATH=. .venv/bin/python tests/data/make_publish_fixture.py
 """
@@ -12,10 +13,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from briefing import sidecars
+from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue, Section
 from briefing.backends.base import SpeechRequest, VoiceSettings
 from briefing.backends.espeak import BACKEND
 from briefing.ffmpeg import ffmpeg_exe
@@ -29,14 +33,6 @@ CHAPTERS = [
     ("拓宽协作空间", ["走好双向互济新路子。", "携手共进。"]),
 ]
 PAUSE_MS = 300
-
-
-def _timestamp(ms: int, comma: bool = False) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    sep = "," if comma else "."
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
 
 
 def main() -> None:
@@ -92,47 +88,41 @@ def main() -> None:
         input=audio.tobytes(),
         check=True,
     )
-    vtt = ["WEBVTT", ""]
-    srt: list[str] = []
-    for number, (start, end, text) in enumerate(cues, 1):
-        vtt += [str(number), f"{_timestamp(start)} --> {_timestamp(end)}", text, ""]
-        srt += [str(number), f"{_timestamp(start, True)} --> {_timestamp(end, True)}", text, ""]
-    (HERE / f"{STEM}.vtt").write_text("\n".join(vtt), encoding="utf-8")
-    (HERE / f"{STEM}.srt").write_text("\n".join(srt), encoding="utf-8")
-    # as sidecars.transcript writes it: 【section】, then paragraphs, blank lines between
-    transcript = [f"【{title}】\n\n{group[0]}\n\n{''.join(group[1:])}" for title, group in CHAPTERS]
-    (HERE / f"{STEM}.txt").write_text("\n\n".join(transcript) + "\n", encoding="utf-8")
-    podcast_chapters = {
-        "version": "1.2.0",
-        "chapters": [{"startTime": c["start_ms"] / 1000, "title": c["title"]} for c in chapters],
-    }
-    (HERE / f"{STEM}.chapters.json").write_text(
-        json.dumps(podcast_chapters, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    sections = [
+        Section(
+            title,
+            [group[0], "".join(group[1:])],
+            [Chunk(group[0], boundary=Boundary.PARAGRAPH)]
+            + [Chunk(text, boundary=Boundary.PARAGRAPH) for text in group[1:]],
+        )
+        for title, group in CHAPTERS
+    ]
+    article = Article(
+        TITLE,
+        sections,
+        source="中国江苏网",
+        url="https://example.com/news/2019-04-02/duikou.html",
+        published=datetime.fromisoformat("2019-04-02T07:14:00+08:00"),
+        author="刘浩春",
+        editors=["孟涛", "崔欣"],
+        tags=["脱贫", "支援"],
     )
-    metadata = {
-        "format": 1,
-        "title": TITLE,
-        "source": "中国江苏网",
-        "url": "https://example.com/news/2019-04-02/duikou.html",
-        "published": "2019-04-02T07:14:00+08:00",
-        "author": "刘浩春",
-        "editors": ["孟涛", "崔欣"],
-        "tags": ["脱贫", "支援"],
-        "description": "今年是新中国成立70周年，是全面建成小康社会的关键之年。",
-        "language": "zh-CN",
-        "duration_ms": duration_ms,
-        "backend": "espeak",
-        "voice": "cmn",
-        "created": "2026-11-28T08:40:00+00:00",
-        "chapters": chapters,
-        "files": {
-            "audio": f"{STEM}.mp3",
-            "transcript": f"{STEM}.txt",
-            "vtt": f"{STEM}.vtt",
-            "srt": f"{STEM}.srt",
-            "chapters": f"{STEM}.chapters.json",
-        },
-    }
+    briefing = Briefing(
+        article,
+        duration_ms,
+        [Chapter(c["title"], c["start_ms"], c["end_ms"]) for c in chapters],
+        [Cue(*cue) for cue in cues],
+        "espeak",
+        "cmn",
+    )
+    paths = sidecars.sidecar_paths(HERE / f"{STEM}.mp3")
+    (HERE / f"{STEM}.vtt").write_text(sidecars.webvtt(briefing.cues), encoding="utf-8")
+    (HERE / f"{STEM}.srt").write_text(sidecars.srt(briefing.cues), encoding="utf-8")
+    (HERE / f"{STEM}.txt").write_text(sidecars.transcript(article), encoding="utf-8")
+    (HERE / f"{STEM}.chapters.json").write_text(sidecars.chapters_json(briefing), encoding="utf-8")
+    metadata = json.loads(sidecars.metadata_json(briefing, paths))
+    metadata["description"] = "今年是新中国成立70周年，是全面建成小康社会的关键之年。"
+    metadata["created"] = "2026-11-28T08:40:00+00:00"  # fixed, so the fixture does not change
     (HERE / f"{STEM}.briefing.json").write_text(
         json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefing.files import write_atomic
-from briefing.publish.episodes import Channel, Episode
+from briefing.publish.episodes import Channel, Episode, clock
 
 ASSETS = ("player.css", "player.js", "embed.js")
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
@@ -87,14 +87,6 @@ def _helpers() -> dict[str, object]:
         "date_zh": date_zh,
         "Markup": Markup,
     }
-
-
-def clock(ms: int) -> str:
-    """``1:05`` or ``1:02:05``: how players show a time."""
-    seconds = int(ms // 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def spoken_duration(ms: int) -> str:
