@@ -532,3 +532,47 @@ def test_a_briefing_without_chapters_still_gets_its_whole_transcript(tmp_path: P
     assert 'class="chapters"' not in page
     assert page.count('class="cue"') == 6
     assert "podcast:chapters" not in (tmp_path / "feed.xml").read_text("utf-8")
+
+
+# --- files publish did not write ----------------------------------------------------------------
+
+
+def test_publish_never_replaces_a_users_own_files_without_force(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    (tmp_path / "index.html").write_text("<h1>My own site</h1>", encoding="utf-8")
+    (tmp_path / "feed.xml").write_text("<rss>my own feed</rss>", encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["publish", str(tmp_path), "--base-url", BASE])
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: feed.xml, index.html in ")
+    assert "--force" in refused.output and "Traceback" not in refused.output
+    assert (tmp_path / "index.html").read_text("utf-8") == "<h1>My own site</h1>"
+    assert (tmp_path / "feed.xml").read_text("utf-8") == "<rss>my own feed</rss>"
+    assert not (tmp_path / STATE_FILE).exists() and not (tmp_path / "episodes").exists()
+
+    forced = runner.invoke(cli, ["publish", str(tmp_path), "--base-url", BASE, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "听新闻" in (tmp_path / "index.html").read_text("utf-8")
+    again = runner.invoke(cli, ["publish", str(tmp_path)])  # its own files: no --force needed
+    assert again.exit_code == 0, again.output
+
+
+def test_a_published_page_edited_by_hand_is_not_overwritten_silently(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    _publish(tmp_path)
+    page = tmp_path / "episodes" / "first.html"
+    page.write_text(page.read_text("utf-8") + "<!-- my note -->", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"^episodes/first\.html in .* was not written"):
+        _publish(tmp_path)
+    assert page.read_text("utf-8").endswith("<!-- my note -->")
+
+
+def test_a_folder_published_before_digests_were_kept_publishes_as_before(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "first")
+    _publish(tmp_path)
+    state = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+    del state["written"]
+    (tmp_path / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    (tmp_path / "index.html").write_text("written by an older publish", encoding="utf-8")
+    _publish(tmp_path)
+    assert "听新闻" in (tmp_path / "index.html").read_text("utf-8")

@@ -32,6 +32,11 @@ def register(cli: click.Group) -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Square PNG or JPEG, 1400–3000 px (default: a generated cover).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace files in FOLDER that publish did not write (your own index.html, feed.xml).",
+)
 def publish_command(
     folder: Path,
     base_url: str | None,
@@ -40,6 +45,7 @@ def publish_command(
     author: str | None,
     email: str | None,
     cover: Path | None,
+    force: bool,
 ) -> None:
     """Write feed.xml and a static site with the 听新闻 player for the briefings in FOLDER.
 
@@ -48,7 +54,9 @@ def publish_command(
     """
     from briefing.publish import PublishConfig, publish
 
-    result = publish(PublishConfig(folder, base_url, title, description, author, cover, email))
+    result = publish(
+        PublishConfig(folder, base_url, title, description, author, cover, email, force)
+    )
     for skipped in result.skipped:
         named = skipped.reason.startswith(skipped.metadata_file)
         where = "" if named else f" {skipped.metadata_file}"

@@ -36,15 +36,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing.errors import InputError
+from briefing.errors import InputError, OutputError
 from briefing.files import write_atomic
 from briefing.publish.episodes import BrokenBriefing, Channel, Episode, load_episode
-from briefing.publish.images import COVER_NAMES, DEFAULT_COVER, write_cover
+from briefing.publish.images import COVER_NAMES, DEFAULT_COVER, holds, write_cover
 from briefing.publish.state import (
     PODCAST_GUID_NAMESPACE,
     STATE_FILE,
     assign_identities,
+    foreign_files,
     load_state,
+    record_written,
     save_state,
     slugify,
     unique_slug,
@@ -85,6 +87,7 @@ class PublishConfig:
     author: str | None = None
     cover: Path | None = None
     email: str | None = None
+    force: bool = False  # replace files in the folder that publish did not write
 
 
 @dataclass
@@ -131,11 +134,24 @@ def publish(config: PublishConfig) -> PublishResult:
     episodes.sort(key=lambda e: (e.pub_date or datetime.min.replace(tzinfo=timezone.utc), e.key))
     episodes.reverse()  # newest first, in the feed and on the index
 
+    targets = ["feed.xml", *site.file_names(episodes)]
+    if cover_data is not None and not holds(folder / channel.cover, cover_data):
+        targets.append(channel.cover)
+    foreign = foreign_files(folder, targets, state)
+    if foreign and not config.force:
+        named = ", ".join(foreign[:4]) + (
+            f" and {len(foreign) - 4} more" if len(foreign) > 4 else ""
+        )
+        raise OutputError(
+            f"{named} in {folder} {'was' if len(foreign) == 1 else 'were'} not written by "
+            "briefing publish, or changed since; move them away, or pass --force to replace them"
+        )
     warnings = write_cover(config.cover, cover_data, folder / channel.cover)
     written = [channel.cover]
     write_atomic(folder / "feed.xml", feed.build_feed(channel, episodes))
     written.append("feed.xml")
     written += site.build_site(channel, episodes, folder)
+    record_written(folder, written, state)
     save_state(folder, state)  # last: a failed run leaves the previous state in force
     return PublishResult(folder, channel, episodes, skipped, written, warnings)
 

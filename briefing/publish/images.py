@@ -69,7 +69,7 @@ def write_cover(source: Path | None, data: bytes | None, target: Path) -> list[s
     size = image_size(data)
     if size is None:
         raise InputError(f"cover {source}: its width and height cannot be found; is it whole?")
-    if not _holds(target, data):
+    if not holds(target, data):
         write_atomic(target, data)
     width, height = size
     if width != height or not 1400 <= width <= 3000:
@@ -80,7 +80,7 @@ def write_cover(source: Path | None, data: bytes | None, target: Path) -> list[s
     return []
 
 
-def _holds(target: Path, data: bytes) -> bool:
+def holds(target: Path, data: bytes) -> bool:
     """Whether ``target`` already holds ``data`` (then it is left untouched)."""
     try:
         return target.read_bytes() == data

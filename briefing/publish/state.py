@@ -1,14 +1,18 @@
-"""A published folder's identity: what must never change once published.
+"""A published folder's identity: what must never change once published, and
+which files in it publish wrote.
 
 ``.publish-state.json`` keeps, per episode (keyed by its audio file name), the
 guid, the slug of its page and its first publication date, and the show's own
 settings and podcast:guid. Podcast apps identify episodes by guid: a briefing
 re-made into the same file must keep it, and a slug once given is never given
-to another briefing, even after its briefing is removed.
+to another briefing, even after its briefing is removed. It also keeps a digest
+of every file publish wrote, so that a file it did not write (a user's own
+index.html), or one changed since, is never replaced without ``--force``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -33,12 +37,14 @@ def load_state(folder: Path) -> dict[str, Any]:
     """The folder's publish state; an empty one before the first publish."""
     path = folder / STATE_FILE
     if not path.exists():
-        return {"format": STATE_FORMAT, "channel": {}, "episodes": {}}
+        return {"format": STATE_FORMAT, "channel": {}, "episodes": {}, "written": {}}
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
         if state.get("format") != STATE_FORMAT or not isinstance(state.get("episodes"), dict):
             raise ValueError("unknown layout")
         state.setdefault("channel", {})
+        # None: published before digests were kept; the files there are publish's own
+        state.setdefault("written", None)
     except (OSError, ValueError, AttributeError) as exc:
         # Guessing here would silently give every episode a new guid: stop instead.
         raise OutputError(
@@ -46,6 +52,32 @@ def load_state(folder: Path) -> dict[str, Any]:
             "(every episode then gets a new guid and podcast apps list them again)"
         ) from exc
     return state
+
+
+def foreign_files(folder: Path, names: list[str], state: dict[str, Any]) -> list[str]:
+    """Those of ``names`` that exist in ``folder`` but are not as publish last wrote them."""
+    written: dict[str, str] | None = state["written"]
+    if written is None:
+        return []
+    return [
+        name
+        for name in names
+        if (folder / name).exists() or (folder / name).is_symlink()
+        if written.get(name) != _digest(folder / name)
+    ]
+
+
+def record_written(folder: Path, names: list[str], state: dict[str, Any]) -> None:
+    written = state["written"] or {}
+    written.update({name: _digest(folder / name) for name in names})
+    state["written"] = written
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # a folder, a dangling link, unreadable: not publish's file
+        return None
 
 
 def save_state(folder: Path, state: dict[str, Any]) -> None:

@@ -55,6 +55,12 @@ def build_site(channel: Channel, episodes: list[Episode], folder: Path) -> list[
     return written
 
 
+def file_names(episodes: list[Episode]) -> list[str]:
+    """What ``build_site`` writes, by name in the folder."""
+    pages = [name for episode in episodes for name in (episode.page, episode.embed_page)]
+    return ["index.html", *(f"assets/{name}" for name in ASSETS), *pages]
+
+
 def embed_snippet(channel: Channel, episode: Episode) -> str:
     """The HTML a newsroom pastes into its article page: a 听新闻 link that embed.js
     turns into a button opening the player; without JavaScript it is a plain link."""
