@@ -29,6 +29,7 @@ from briefing import (
     synth,
     tags,
 )
+from briefing.ai_label import AiLabel, aigc_json
 from briefing.article import Article, Briefing
 from briefing.backends.base import get_backend
 from briefing.cache import ChunkCache
@@ -54,6 +55,7 @@ class MakeConfig:
     cover: Path | None = None
     force: bool = False
     cache_dir: Path | None = None
+    ai_label: AiLabel = AiLabel()  # spoken first, and in the tags (briefing.ai_label)
 
 
 def read_article(source: str, max_chunk_chars: int) -> Article:
@@ -61,9 +63,14 @@ def read_article(source: str, max_chunk_chars: int) -> Article:
     return shape(clean.parse(ingest.read(source)), max_chunk_chars)
 
 
-def shape(document: clean.Document, max_chunk_chars: int) -> Article:
-    """Sections, chunks within the backend's limit, and their spoken forms."""
+def shape(
+    document: clean.Document, max_chunk_chars: int, spoken_label: str | None = None
+) -> Article:
+    """Sections, chunks within the backend's limit, and their spoken forms;
+    ``spoken_label`` is read first, as the opening chapter's first paragraph."""
     article = sections.build(document)
+    if spoken_label:
+        article.sections[0].paragraphs.insert(0, spoken_label)
     segment.segment(article, max_chunk_chars)
     normalize.normalize_article(article)
     return segment.refit(article, max_chunk_chars, normalize.normalize)
@@ -104,7 +111,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     backend = selection.backend
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
-    article = shape(document, backend.max_chunk_chars)
+    article = shape(document, backend.max_chunk_chars, config.ai_label.spoken)
     assemble.prepare_in_background()
     speeches = synth.stream(
         article.chunks,
@@ -137,7 +144,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
                 selection.settings.voice,
                 programme.loudness_lufs,
             )
-            _write_tags_and_sidecars(briefing, staged, paths, cover)
+            _write_tags_and_sidecars(briefing, staged, paths, cover, config.ai_label)
             progress.advance()
         finally:
             progress.finish()  # an error message must not land on a half-drawn bar
@@ -149,8 +156,10 @@ def _write_tags_and_sidecars(
     staged: dict[str, Path],
     paths: dict[str, Path],
     cover: tuple[bytes, str] | None,
+    ai_label: AiLabel,
 ) -> None:
     text = sidecars.transcript(briefing.article)
+    aigc = ai_label.implicit(f"{text}\n{briefing.backend}\n{briefing.voice}")
     tags.write_tags(
         staged["audio"],
         briefing.article,
@@ -158,12 +167,13 @@ def _write_tags_and_sidecars(
         text,
         comment=f"Read by {briefing.backend} ({briefing.voice})",
         cover=cover,
+        aigc=aigc_json(aigc),
     )
     _write_text(staged["transcript"], text)
     _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
     _write_text(staged["srt"], sidecars.srt(briefing.cues))
     _write_text(staged["chapters"], sidecars.chapters_json(briefing))
-    _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths))
+    _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths, ai_label.spoken, aigc))
 
 
 def _chunk_labels(article: Article) -> list[str]:

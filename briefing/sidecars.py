@@ -184,13 +184,19 @@ def cue_records(briefing: Briefing) -> list[dict[str, object]]:
     ]
 
 
-def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
-    """The record ``publish`` reads (format 2)."""
+def metadata_json(
+    briefing: Briefing,
+    paths: dict[str, Path],
+    spoken_label: str | None = None,
+    aigc: dict[str, str] | None = None,
+) -> str:
+    """The record ``publish`` reads (format 2). ``spoken_label`` is the AI label read
+    first (None: none was), ``aigc`` the implicit label written into the MP3."""
     article = briefing.article
     document = {
         "format": METADATA_FORMAT,
         **article.as_json(),
-        "description": description(article),
+        "description": description(article, skip=[spoken_label] if spoken_label else []),
         "language": "zh-CN",
         "duration_ms": briefing.duration_ms,
         "loudness_lufs": (
@@ -204,6 +210,7 @@ def metadata_json(briefing: Briefing, paths: dict[str, Path]) -> str:
             for c in briefing.chapters
         ],
         "cues": cue_records(briefing),
+        "ai_label": {"spoken": spoken_label, "AIGC": aigc},
         "files": {role: path.name for role, path in paths.items() if role != "metadata"},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

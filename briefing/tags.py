@@ -24,12 +24,14 @@ from mutagen.id3 import (
     TLAN,
     TPE1,
     TPUB,
+    TXXX,
     USLT,
     WXXX,
     CTOCFlags,
     ID3NoHeaderError,
 )
 
+from briefing.ai_label import AIGC_KEY
 from briefing.article import Article, Chapter
 from briefing.errors import InputError, OutputError
 
@@ -49,8 +51,10 @@ def write_tags(
     *,
     comment: str = "",
     cover: tuple[bytes, str] | None = None,
+    aigc: str | None = None,
 ) -> None:
-    """``cover``: image bytes and MIME type, as ``read_cover`` returns them."""
+    """``cover``: image bytes and MIME type, as ``read_cover`` returns them; ``aigc``:
+    the implicit AI label (GB 45438-2025) as JSON, written as a TXXX frame named AIGC."""
 
     try:
         tags = ID3(str(path))
@@ -70,6 +74,8 @@ def write_tags(
     tags.add(USLT(encoding=3, lang=_LANGUAGE, desc="transcript", text=transcript))
     if article.url:
         tags.add(WXXX(encoding=3, desc="source", url=article.url))
+    if aigc is not None:
+        tags.add(TXXX(encoding=3, desc=AIGC_KEY, text=aigc))
     if cover is not None:
         data, mime = cover
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="cover", data=data))

@@ -28,7 +28,7 @@ ARTICLE = """江苏对口支援新进展
 
 坚持目标不变，把任务完成好。
 """
-SENTENCES = 6  # the title and five sentences: one chunk each
+SENTENCES = 7  # the spoken AI label, the title and five sentences: one chunk each
 
 
 @pytest.fixture

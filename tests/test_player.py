@@ -220,6 +220,16 @@ def test_transcript_sentences_by_keyboard(page: Any, base_url: str) -> None:
     assert page.locator(".cue[tabindex='0']").count() == 1
 
 
+def test_the_ai_label_is_visible_and_read_by_screen_readers(page: Any, base_url: str) -> None:
+    for path in (PAGE, "/index.html", f"/episodes/{FIXTURE_STEM}.embed.html"):
+        page.goto(base_url + path)
+        label = page.locator(".ai-label").first
+        assert label.is_visible()
+        assert label.inner_text() == "AI 合成"
+        box = label.bounding_box()
+        assert box is not None and box["height"] >= 12  # seen, not shrunk away
+
+
 def test_the_embed_snippet_opens_the_player(page: Any, base_url: str, site: Path) -> None:
     from briefing.publish.episodes import Channel
 

@@ -521,6 +521,85 @@ def test_publish_real_make_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert page.count('<p><span class="cue"') >= 6  # paragraphs recovered from the .txt
 
 
+def _make(article: Path, output: Path, *options: str) -> str:
+    result = CliRunner().invoke(
+        cli,
+        ["make", str(article), "-o", str(output), "--backend", "espeak", "--quiet", *options],
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_briefing_opens_with_a_spoken_ai_label_in_its_first_chapter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feedparser
+    from mutagen.id3 import ID3
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# 测试新闻\n\n今年是关键之年。\n\n## 第二节\n\n江苏做好对口支援。\n", "utf-8"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    _make(article, site / "news.mp3")
+    record = read_metadata(site / "news.briefing.json")
+    first_cue, second_cue = record["cues"][:2]
+    assert first_cue["text"] == "本音频由人工智能合成。" and first_cue["paragraph_end"]
+    assert second_cue["text"] == "测试新闻"  # then the headline, as before
+    opening = record["chapters"][0]
+    assert opening == {"title": "测试新闻", "start_ms": 0, "end_ms": opening["end_ms"]}
+    assert first_cue["end_ms"] < second_cue["start_ms"] < opening["end_ms"]
+    assert (
+        (site / "news.txt")
+        .read_text("utf-8")
+        .startswith("【测试新闻】\n\n本音频由人工智能合成。\n\n")
+    )
+    assert record["description"] == "今年是关键之年。"
+    implicit = json.loads(ID3(site / "news.mp3").getall("TXXX:AIGC")[0].text[0])
+    assert record["ai_label"] == {"spoken": "本音频由人工智能合成。", "AIGC": implicit}
+    assert implicit["Label"] == "1" and implicit["ContentProducer"] == "briefing"
+
+    published = CliRunner().invoke(cli, ["publish", str(site), "--base-url", BASE])
+    assert published.exit_code == 0, published.output
+    entry = feedparser.parse((site / "feed.xml").read_bytes()).entries[0]
+    assert entry.description == "【AI 合成】今年是关键之年。"
+    for page in ("index.html", "episodes/news.html", "episodes/news.embed.html"):
+        assert '<span class="ai-label"' in (site / page).read_text("utf-8")
+
+
+def test_the_ai_label_can_be_worded_or_left_out_and_the_tag_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mutagen.id3 import ID3
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "article.md"
+    article.write_text("# 测试新闻\n\n今年是关键之年。\n", "utf-8")
+    _make(
+        article,
+        tmp_path / "worded.mp3",
+        "--ai-label",
+        "本节目由AI朗读。",
+        "--ai-producer",
+        "江苏网",
+    )
+    worded = read_metadata(tmp_path / "worded.briefing.json")
+    assert worded["cues"][0]["text"] == "本节目由AI朗读。"
+    assert worded["ai_label"]["AIGC"]["ContentProducer"] == "江苏网"
+
+    output = _make(article, tmp_path / "none.mp3", "--no-ai-label")
+    assert output.startswith("Warning: no spoken AI label;") and "up to you" in output
+    record = read_metadata(tmp_path / "none.briefing.json")
+    assert record["cues"][0]["text"] == "测试新闻"
+    assert record["ai_label"]["spoken"] is None
+    assert ID3(tmp_path / "none.mp3").getall("TXXX:AIGC"), "the implicit label is always written"
+
+    refused = CliRunner().invoke(cli, ["make", str(article), "--ai-label", "……"])
+    assert refused.exit_code == 1 and refused.output.startswith("Error: --ai-label")
+
+
 def test_a_briefing_without_chapters_still_gets_its_whole_transcript(tmp_path: Path) -> None:
     add_briefing(tmp_path, "flat", chapters=[])
     (tmp_path / "flat.chapters.json").unlink()

@@ -95,3 +95,29 @@ def test_a_cover_that_is_not_an_image_is_refused(tmp_path):
     cover.write_text("not an image")
     with pytest.raises(InputError, match="not a JPEG or PNG"):
         tags.read_cover(cover)
+
+
+def test_the_implicit_ai_label_is_a_txxx_aigc_frame_of_json(mp3):
+    import json
+
+    from briefing.ai_label import AiLabel, aigc_json
+
+    implicit = AiLabel(producer="江苏网").implicit("what was said, by which voice")
+    tags.write_tags(mp3, article(), chapters(1), "正文", aigc=aigc_json(implicit))
+    (frame,) = ID3(mp3).getall("TXXX:AIGC")
+    label = json.loads(frame.text[0])
+    assert list(label) == [
+        "Label", "ContentProducer", "ProduceID", "ReservedCode1",
+        "ContentPropagator", "PropagateID", "ReservedCode2",
+    ]  # fmt: skip
+    assert label["Label"] == "1" and label["ContentProducer"] == "江苏网"
+    assert label["ProduceID"] == AiLabel().implicit("what was said, by which voice")["ProduceID"]
+    assert label["ProduceID"] != AiLabel().implicit("something else")["ProduceID"]
+
+
+@pytest.mark.parametrize("spoken", ["……", "", "很长" * 40])
+def test_an_ai_label_that_cannot_be_said_briefly_is_refused(spoken):
+    from briefing.ai_label import AiLabel
+
+    with pytest.raises(InputError, match="--ai-label"):
+        AiLabel(spoken)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from briefing import pipeline
+from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
 from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
 
@@ -53,6 +54,24 @@ def voice_options(command):  # type: ignore[no-untyped-def]
 )
 @click.option("-f", "--force", is_flag=True, help="Replace existing output files.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option(
+    "--ai-label",
+    "ai_label",
+    default=DEFAULT_SPOKEN,
+    show_default=True,
+    help="The AI disclosure read first, as China's AI labelling rules require.",
+)
+@click.option(
+    "--no-ai-label",
+    is_flag=True,
+    help="Do not read an AI disclosure (you then take on labelling the audio yourself).",
+)
+@click.option(
+    "--ai-producer",
+    default=DEFAULT_PRODUCER,
+    show_default=True,
+    help="Producer's name or code in the MP3's AIGC label (GB 45438-2025).",
+)
 def make(
     source: str,
     output: Path | None,
@@ -65,6 +84,9 @@ def make(
     cover: Path | None,
     force: bool,
     quiet: bool,
+    ai_label: str,
+    no_ai_label: bool,
+    ai_producer: str,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -80,7 +102,14 @@ def make(
         jobs=jobs,
         cover=cover,
         force=force,
+        ai_label=AiLabel(None if no_ai_label else ai_label, ai_producer),
     )
+    if no_ai_label:
+        click.echo(
+            "Warning: no spoken AI label; the MP3 is still tagged as AI-made, but where the law "
+            "asks listeners to be told (China: GB 45438-2025), telling them is now up to you",
+            err=True,
+        )
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
         minutes, seconds = divmod(briefing.duration_ms // 1000, 60)

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
 from briefing import __version__
+from briefing.ai_label import VISIBLE as AI_LABEL
 from briefing.publish.episodes import Channel, Episode
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -84,7 +85,7 @@ def _channel(element: ET.Element, channel: Channel, episodes: list[Episode]) -> 
 def _item(element: ET.Element, channel: Channel, episode: Episode) -> None:
     _text(element, "title", episode.title)
     _text(element, "link", channel.url(episode.page))
-    _text(element, "description", episode.description or episode.title)
+    _text(element, "description", f"【{AI_LABEL}】{episode.description or episode.title}")
     _text(element, "guid", episode.guid).set("isPermaLink", "false")
     if episode.pub_date is not None:
         _text(element, "pubDate", format_datetime(episode.pub_date))

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from briefing import ai_label
 from briefing.files import write_atomic
 from briefing.publish.episodes import Channel, Episode, clock
 
@@ -87,6 +88,8 @@ def _environment() -> jinja2.Environment:
 
 def _helpers() -> dict[str, object]:
     return {
+        "ai_label": ai_label.VISIBLE,
+        "ai_disclosure": ai_label.DEFAULT_SPOKEN,
         "clock": clock,
         "spoken_duration": spoken_duration,
         "href": lambda name: quote(name),
