@@ -600,6 +600,29 @@ def test_the_ai_label_can_be_worded_or_left_out_and_the_tag_stays(
     assert refused.exit_code == 1 and refused.output.startswith("Error: --ai-label")
 
 
+def test_a_truncated_mp3_is_skipped_with_one_line_and_the_rest_published(tmp_path: Path) -> None:
+    add_briefing(tmp_path, "good")
+    _break(tmp_path, "cut", "truncated")
+    result = CliRunner().invoke(cli, ["publish", str(tmp_path), "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("Skipped")]
+    assert skipped == [
+        "Skipped: cut.briefing.json: cut.mp3 holds 0:03 of audio but the briefing is 0:09 "
+        "long: the file is truncated; copy it again or re-make it"
+    ]
+    assert "cut.mp3" not in (tmp_path / "feed.xml").read_text("utf-8")
+
+
+def test_a_heading_after_the_title_is_not_the_description(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "article.md"
+    article.write_text("# 测试新闻\n\n## 第一部分\n\n正文从这里开始。\n", "utf-8")
+    _make(article, tmp_path / "news.mp3")
+    assert read_metadata(tmp_path / "news.briefing.json")["description"] == "正文从这里开始。"
+
+
 def test_a_briefing_without_chapters_still_gets_its_whole_transcript(tmp_path: Path) -> None:
     add_briefing(tmp_path, "flat", chapters=[])
     (tmp_path / "flat.chapters.json").unlink()
