@@ -9,10 +9,12 @@ folder, a missing sidecar or a malformed subtitle file makes the briefing
 
 from __future__ import annotations
 
+import functools
 import json
 import mmap
 import os
 import re
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -290,28 +292,41 @@ def _layer3_audio(data: mmap.mmap) -> tuple[int, int, bool]:
     while position < len(data) and data[position] == 0:  # padding some taggers leave
         position += 1
     samples, rate = 0, 0
-    while position + 4 <= len(data):
-        header = int.from_bytes(data[position : position + 4], "big")
-        version, layer = (header >> 19) & 3, (header >> 17) & 3
-        bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
-        if (
-            header >> 21 != 0x7FF
-            or version == 1
-            or layer != 1  # Layer III
-            or bitrate_index in (0, 15)
-            or rate_index == 3
-        ):
+    size = len(data)
+    while position + 4 <= size:
+        frame = _layer3_frame(_HEADER.unpack_from(data, position)[0])
+        if frame is None:
             break
-        mpeg1 = version == 3
-        rate = _RATES_HZ[version][rate_index]
-        frame_samples = 1152 if mpeg1 else 576
-        bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
-        length = frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1)
-        if position + length > len(data):
+        length, frame_samples, rate = frame
+        if position + length > size:
             return samples * 1000 // rate, position, True
         samples += frame_samples
         position += length
     return (samples * 1000 // rate if rate else 0), position, False
+
+
+_HEADER = struct.Struct(">I")
+
+
+@functools.lru_cache(maxsize=64)  # a stream repeats a header or two: decode each once
+def _layer3_frame(header: int) -> tuple[int, int, int] | None:
+    """(bytes, samples, sample rate) of the Layer III frame a header starts; None if
+    the four bytes are not such a header."""
+    version, layer = (header >> 19) & 3, (header >> 17) & 3
+    bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
+    if (
+        header >> 21 != 0x7FF
+        or version == 1
+        or layer != 1  # Layer III
+        or bitrate_index in (0, 15)
+        or rate_index == 3
+    ):
+        return None
+    mpeg1 = version == 3
+    rate = _RATES_HZ[version][rate_index]
+    frame_samples = 1152 if mpeg1 else 576
+    bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
+    return frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1), frame_samples, rate
 
 
 def clock(ms: int) -> str:
