@@ -521,6 +521,14 @@ def test_publish_real_make_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert page.count('<p><span class="cue"') >= 6  # paragraphs recovered from the .txt
 
 
+def _article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    """An article file to make, with the chunk cache kept inside ``tmp_path``."""
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    article = tmp_path / "article.md"
+    article.write_text(text, "utf-8")
+    return article
+
+
 def _make(article: Path, output: Path, *options: str) -> str:
     result = CliRunner().invoke(
         cli,
@@ -574,9 +582,7 @@ def test_the_ai_label_can_be_worded_or_left_out_and_the_tag_stays(
 ) -> None:
     from mutagen.id3 import ID3
 
-    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    article = tmp_path / "article.md"
-    article.write_text("# 测试新闻\n\n今年是关键之年。\n", "utf-8")
+    article = _article(tmp_path, monkeypatch, "# 测试新闻\n\n今年是关键之年。\n")
     _make(
         article,
         tmp_path / "worded.mp3",
@@ -616,9 +622,7 @@ def test_a_truncated_mp3_is_skipped_with_one_line_and_the_rest_published(tmp_pat
 def test_a_heading_after_the_title_is_not_the_description(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    article = tmp_path / "article.md"
-    article.write_text("# 测试新闻\n\n## 第一部分\n\n正文从这里开始。\n", "utf-8")
+    article = _article(tmp_path, monkeypatch, "# 测试新闻\n\n## 第一部分\n\n正文从这里开始。\n")
     _make(article, tmp_path / "news.mp3")
     assert read_metadata(tmp_path / "news.briefing.json")["description"] == "正文从这里开始。"
 
