@@ -6,6 +6,7 @@ checked against the installed ``baker_mapper.json`` in test_baker.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,56 @@ def test_polyphones_in_sentences(text: str, char: str, expected: str | list[str]
     readings = dict(zip(range(len(text)), syllables_of(text), strict=False))
     spoken = [readings[i] for i, ch in enumerate(text) if ch == char]
     assert spoken == (expected if isinstance(expected, list) else [expected])
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "expected"),
+    [
+        # Outside pypinyin's phrase dictionary the sentence decides (g2pM).
+        ("他长得很高。", "长", "zhang3"),
+        ("这条路很长。", "长", "chang2"),
+        ("他还在北京。", "还", "hai2"),
+        ("他把钱还给了银行。", "还", "huan2"),
+        ("他们组了一支乐队。", "乐", "yue4"),
+        ("大家都很快乐。", "乐", "le4"),
+        ("他们都觉得很好。", "觉", "jue2"),
+        ("他睡了一觉。", "觉", "jiao4"),
+        # A common word of the phrase dictionary keeps its reading (the model says wei2).
+        ("他们是为了人民。", "为", "wei4"),
+    ],
+)
+def test_polyphones_read_from_the_sentence(text: str, char: str, expected: str) -> None:
+    reading = fe.read(text)
+    assert reading.syllables[text.index(char)] == expected
+    assert any(c.offset == text.index(char) for c in reading.choices)
+
+
+def test_readings_align_with_characters_and_skip_what_is_not_han() -> None:
+    text = "GDP增长了5%，银行行长说。"
+    reading = fe.read(text)
+    assert len(reading.syllables) == len(text)
+    for syllable, char in zip(reading.syllables, text, strict=True):
+        assert bool(syllable) == bool(fe._HAN.match(char)), char
+    bank_president = reading.syllables[text.index("银") : text.index("说")]
+    assert bank_president == ("yin2", "hang2", "hang2", "zhang3")
+
+
+CPP = Path(__file__).resolve().parent.parent.parent / "shared" / "cpp"
+
+
+def test_most_of_cpps_marked_polyphones_are_read_right() -> None:
+    """The first 1,000 sentences of CPP's dev split (bench/cpp.py runs all)."""
+    if not (CPP / "dev.sent").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CPP} is missing: CI must have the shared data")
+        pytest.skip(f"{CPP} is missing")
+    sentences = (CPP / "dev.sent").read_text(encoding="utf-8").splitlines()[:1000]
+    labels = (CPP / "dev.lb").read_text(encoding="utf-8").splitlines()[:1000]
+    right = 0
+    for marked, label in zip(sentences, labels, strict=True):
+        index = marked.index("▁")
+        right += fe.read(marked.replace("▁", "")).syllables[index] == label.replace("u:", "v")
+    assert right / len(sentences) >= 0.975
 
 
 # --- tone sandhi ---------------------------------------------------------------------
