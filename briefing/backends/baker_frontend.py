@@ -13,7 +13,8 @@ as spoken, so third-tone, 一 and 不 sandhi are applied here.
 
 Pure and deterministic: jieba gives word boundaries, pypinyin (with its phrase
 dictionary) the readings of polyphones; no I/O beyond their dictionaries.
-Latin letters are spelled out, stray digits read as numbers, symbols as words.
+Latin words are said as English words in Mandarin syllables and acronyms
+spelled (``briefing.english``), stray digits read as numbers, symbols as words.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from briefing import normalize
+from briefing import english, normalize
 from briefing.backends import baker_g2p
 from briefing.words import cut, frequency
 
@@ -62,27 +63,6 @@ CLAUSE_PAUSE_MS = 120
 _SENTENCE_END = set("。！？!?…")
 _CLAUSE_END = set("，,、；;：:—")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]")
-
-# How the voice can say each Latin letter: pinyin syllables as Mandarin
-# speakers spell letters (A 诶, B 必, … W 达布留, X 艾克斯, Z 贼).
-LETTERS: dict[str, tuple[str, ...]] = {
-    "A": ("ei1",), "B": ("bi4",), "C": ("xi1",), "D": ("di4",), "E": ("yi4",),
-    "F": ("ai2", "fu5"), "G": ("ji4",), "H": ("ai2", "qi1"), "I": ("ai4",),
-    "J": ("jie4",), "K": ("kai4",), "L": ("ai2", "le5"), "M": ("ai2", "mu5"),
-    "N": ("en1",), "O": ("ou1",), "P": ("pi4",), "Q": ("kou4",), "R": ("a4", "er5"),
-    "S": ("ai2", "si1"), "T": ("ti4",), "U": ("you1",), "V": ("wei1",),
-    "W": ("da2", "bu5", "liu5"), "X": ("ai2", "ke4", "si1"), "Y": ("wai4",), "Z": ("zei4",),
-}  # fmt: skip
-
-_ACRONYM_LETTERS = 5
-
-# Latin words Chinese news readers say as words, not letters (the voice has
-# no English): how they are commonly said, in pinyin.
-LATIN_WORDS: dict[str, tuple[str, ...]] = {
-    "iphone": ("ai4", "feng1"), "ipad": ("ai4", "pai4", "de5"), "wifi": ("wai4", "fei4"),
-    "ok": ("ou1", "kai4"), "sars": ("sa4", "si1"), "covid": ("kou1", "wei2", "de2"),
-    "nba": ("en1", "bi4", "ei1"), "vs": ("wei1", "ai2", "si1"),
-}  # fmt: skip
 
 # Symbols read as words (after NFKC, so full-width forms are covered too).
 SYMBOL_WORDS: dict[str, str] = {
@@ -221,6 +201,8 @@ _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
 
 def _spell_numbers(text: str) -> str:
     def spoken(match: re.Match[str]) -> str:
+        if _inside_latin_word(text, match.start(), match.end()):
+            return match.group(0)  # letters spelled with digits: Cl0p, Cyb3r
         whole, fraction, percent = match.groups()
         reading = read_number(whole)
         if fraction:
@@ -228,6 +210,13 @@ def _spell_numbers(text: str) -> str:
         return ("百分之" + reading) if percent else reading
 
     return _NUMBER.sub(spoken, text)
+
+
+def _inside_latin_word(text: str, start: int, end: int) -> bool:
+    def latin(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
+
+    return latin(start - 1) and latin(end)
 
 
 def phrases(text: str) -> list[Phrase]:
@@ -268,7 +257,8 @@ def _between_alnum(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+|[A-Za-z]+|.", re.DOTALL)
+# A Latin token may hold digits between letters (Cl0p, Cyb3rFl00d).
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+|[A-Za-z]+(?:\d+[A-Za-z]+)*|.", re.DOTALL)
 
 
 def _words(piece: str, syllables: Sequence[str]) -> list[Word]:
@@ -288,16 +278,22 @@ def _words(piece: str, syllables: Sequence[str]) -> list[Word]:
 
 
 def latin_words(token: str) -> list[Word]:
-    """How the voice says a run of Latin letters."""
-    if token.lower() in LATIN_WORDS:
-        return [Word(token, LATIN_WORDS[token.lower()], fixed=True)]
-    # An acronym (GDP) is one prosodic word; a longer run is spelled
-    # letter by letter, so an utterance can still be cut inside it.
-    groups = [token] if len(token) <= _ACRONYM_LETTERS else list(token)
-    return [
-        Word(group, tuple(s for letter in group.upper() for s in LETTERS[letter]), fixed=True)
-        for group in groups
-    ]
+    """How the voice says a Latin token (letters, perhaps with digits inside)."""
+    said = english.say(token)
+    if said is not None:
+        return [Word(token, said, fixed=True)]
+    words: list[Word] = []
+    for part in re.findall(r"[A-Za-z]+|\d+", token):
+        if part.isdigit():
+            spoken = normalize.read_digits(part)
+            words.extend(_han_words(spoken, read(spoken).syllables))
+        elif len(part) <= english.ACRONYM_LETTERS:
+            # An acronym (GDP) is one prosodic word; a longer run is spelled
+            # letter by letter, so an utterance can still be cut inside it.
+            words.append(Word(part, english.spell(part), fixed=True))
+        else:
+            words.extend(Word(letter, english.spell(letter), fixed=True) for letter in part)
+    return words
 
 
 def _han_words(run: str, syllables: Sequence[str]) -> list[Word]:
@@ -646,3 +642,30 @@ def _word_phones(word: Word) -> list[str]:
 def phone_ids(utterance: Utterance, symbol_to_id: dict[str, int]) -> list[int]:
     """The model's input ids for an utterance, ``eos`` appended."""
     return [symbol_to_id[p] for p in utterance.phones] + [symbol_to_id["eos"]]
+
+
+# --- what the voice will say, for people ------------------------------------------
+
+
+def annotate(text: str) -> str:
+    """The spoken form of ``text`` with what the voice says: each Han character
+    followed by its reading before sandhi (``银(yin2)行(hang2)``), each Latin
+    token by its syllables in braces (``Google{gu1 ge1}``); read by the same
+    functions as synthesis."""
+    text = spoken_text(text)
+    syllables = read(text).syllables
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if _HAN.match(token):
+            for offset, char in enumerate(token, match.start()):
+                out.append(f"{char}({syllables[offset]})" if syllables[offset] else char)
+        elif token.isascii() and token[0].isalpha():
+            said = " ".join(s for word in latin_words(token) for s in word.syllables)
+            out.append(f"{token}{{{said}}}")
+        elif token in SYMBOL_WORDS:
+            said = " ".join(read(SYMBOL_WORDS[token]).syllables)
+            out.append(f"{token}{{{said}}}")
+        else:
+            out.append(token)
+    return "".join(out)

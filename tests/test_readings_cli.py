@@ -1,0 +1,26 @@
+"""``briefing readings``: what the offline voice will say, for an editor."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from briefing.cli import cli
+
+
+def test_readings_of_an_argument_show_each_characters_reading_in_context() -> None:
+    result = CliRunner().invoke(cli, ["readings", "银行行长说GDP增长了。"], catch_exceptions=False)
+    assert result.exit_code == 0
+    line = result.output.strip()
+    assert line.startswith("银(yin2)行(hang2)行(hang2)长(zhang3)说(shuo1)")
+    assert "GDP{ji4 di4 pi4}" in line
+    assert "增(zeng1)长(zhang3)" in line
+
+
+def test_readings_read_stdin_one_line_out_per_line_after_normalisation() -> None:
+    lines = "他长得很高。\n价格上涨了5%\nGoogle发布新品\n"
+    result = CliRunner().invoke(cli, ["readings"], input=lines, catch_exceptions=False)
+    out = result.output.splitlines()
+    assert len(out) == 3
+    assert out[0].startswith("他(ta1)长(zhang3)")
+    assert "百(bai3)分(fen1)之(zhi1)五(wu3)" in out[1]  # the spoken form, not the digits
+    assert out[2].startswith("Google{gu1 ge1}")
