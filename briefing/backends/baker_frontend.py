@@ -23,12 +23,16 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefing import english, normalize
 from briefing.backends import baker_g2p
 from briefing.words import cut, frequency
+
+if TYPE_CHECKING:
+    from briefing.proof import ProofItem
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +225,8 @@ def _inside_latin_word(text: str, start: int, end: int) -> bool:
 
 def phrases(text: str) -> list[Phrase]:
     """Split text into phrases of words with readings, ends marked ``#3``/``sil``."""
-    text = spoken_text(text)
-    syllables = read(text).syllables
+    text, fixed = marked_readings(spoken_text(text))
+    syllables = read(text, fixed).syllables
     result: list[Phrase] = []
     for start, piece, end in _pieces(text):
         words = _words(piece, syllables[start : start + len(piece)])
@@ -236,8 +240,40 @@ def phrases(text: str) -> list[Phrase]:
 
 
 def spoken_text(text: str) -> str:
-    """The text as the voice reads it: NFKC, stray digits spelled in Han."""
-    return _spell_numbers(unicodedata.normalize("NFKC", text))
+    """The text as the voice reads it: NFKC, stray digits spelled in Han
+    (not the tone digits of readings marked ``单{shan4}``)."""
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    last = 0
+    for mark in _MARKED.finditer(text):
+        out += [_spell_numbers(text[last : mark.start()]), mark.group(0)]
+        last = mark.end()
+    out.append(_spell_numbers(text[last:]))
+    return "".join(out)
+
+
+# A reading fixed by the lexicon (``briefing.lexicon``): 单{shan4}, 六安{lu4 an1}.
+_MARKED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]+)\{([a-zv]+[1-5](?: [a-zv]+[1-5])*)\}")
+
+
+def marked_readings(text: str) -> tuple[str, dict[int, str]]:
+    """The text without its ``字{zi4}`` marks, and the readings they fix, by offset."""
+    out: list[str] = []
+    fixed: dict[int, str] = {}
+    last = length = 0
+    for mark in _MARKED.finditer(text):
+        before = text[last : mark.start()]
+        word, syllables = mark.group(1), mark.group(2).split()
+        length += len(before)
+        # The reading belongs to the last characters before the braces.
+        for k, syllable in enumerate(reversed(syllables)):
+            if k < len(word):
+                fixed[length + len(word) - 1 - k] = syllable
+        out += [before, word]
+        length += len(word)
+        last = mark.end()
+    out.append(text[last:])
+    return "".join(out), fixed
 
 
 def _pieces(text: str) -> Iterable[tuple[int, str, str]]:
@@ -332,7 +368,8 @@ COMMON_WORD_COUNT = 5000  # in jieba's dictionary corpus (为了 21,073; 黄陂 
 class Choice:
     """How a polyphonic character was read: its offset in the spoken text,
     the reading, and what decided it (``phrase``: a word of pypinyin's phrase
-    dictionary; ``model``: g2pM in the sentence's context)."""
+    dictionary; ``model``: g2pM in the sentence's context; ``lexicon``: the
+    pronunciation lexicon)."""
 
     offset: int
     char: str
@@ -354,27 +391,29 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+")
 _SENTENCE = re.compile(r"[^。！？!?…]+[。！？!?…]*")
 
 
-def read(text: str) -> Reading:
+def read(text: str, fixed: Mapping[int, str] | None = None) -> Reading:
     """The readings of the Han characters of ``text`` in context.
 
     Jieba's words are read by pypinyin, whose phrase dictionary settles a
     polyphone inside a word it knows (银行行长 → hang2 … zhang3); g2pM reads
     every other polyphone from its whole sentence (他长得高 → zhang3).
+    ``fixed`` readings (by offset: the lexicon's) are taken as they are.
     """
+    fixed = fixed or {}
     syllables = [""] * len(text)
     settled = [_OPEN] * len(text)  # how firmly the phrase dictionary reads each
     for run in _HAN_RUN.finditer(text):
         position = run.start()
         for word in (w for w in cut(run.group(0), hmm=True) if w):
-            readings, fixed = _dictionary_readings(word)
+            readings, firmness = _dictionary_readings(word)
             syllables[position : position + len(word)] = readings
-            settled[position : position + len(word)] = fixed
+            settled[position : position + len(word)] = firmness
             position += len(word)
     choices: list[Choice] = []
     for sentence in _SENTENCE.finditer(text):
         for index, guess in baker_g2p.polyphone_readings(sentence.group(0)).items():
             offset = sentence.start() + index
-            if not syllables[offset]:
+            if not syllables[offset] or offset in fixed:
                 continue
             firm = settled[offset] == _COMMON_PHRASE or (
                 settled[offset] == _RARE_PHRASE and guess.probability < MODEL_OVERRIDES_PHRASE
@@ -384,6 +423,10 @@ def read(text: str) -> Reading:
             else:
                 syllables[offset] = guess.reading
                 choices.append(Choice(offset, text[offset], guess.reading, "model"))
+    for offset, syllable in sorted(fixed.items()):
+        syllables[offset] = syllable
+        choices.append(Choice(offset, text[offset], syllable, "lexicon"))
+    choices.sort(key=lambda choice: choice.offset)
     return Reading(tuple(syllables), tuple(choices))
 
 
@@ -652,8 +695,8 @@ def annotate(text: str) -> str:
     followed by its reading before sandhi (``银(yin2)行(hang2)``), each Latin
     token by its syllables in braces (``Google{gu1 ge1}``); read by the same
     functions as synthesis."""
-    text = spoken_text(text)
-    syllables = read(text).syllables
+    text, fixed = marked_readings(spoken_text(text))
+    syllables = read(text, fixed).syllables
     out: list[str] = []
     for match in _TOKEN.finditer(text):
         token = match.group(0)
@@ -669,3 +712,31 @@ def annotate(text: str) -> str:
         else:
             out.append(token)
     return "".join(out)
+
+
+def proof_items(text: str) -> list[ProofItem]:
+    """Polyphones read by the dictionary or the model, and Latin tokens, for
+    the proof (readings the lexicon fixed are its own items)."""
+    from briefing.proof import ProofItem, context
+
+    text, fixed = marked_readings(spoken_text(text))
+    reading = read(text, fixed)
+    items: list[ProofItem] = []
+    latin = {m.start(): m for m in _TOKEN.finditer(text) if m.group(0)[0].isascii()}
+    choices = {c.offset: c for c in reading.choices if c.source != "lexicon"}
+    for offset in sorted(set(latin) | set(choices)):
+        if offset in choices:
+            choice = choices[offset]
+            where = context(text, offset, offset + 1)
+            flags = ("model",) if choice.source == "model" else ()
+            items.append(ProofItem("polyphone", choice.char, choice.reading, where, flags))
+        else:
+            token = latin[offset].group(0)
+            if not token[0].isalpha():
+                continue
+            said = english.say(token)
+            kind = "acronym" if english.is_acronym(token) else "word" if said else "spelled"
+            syllables = " ".join(s for w in latin_words(token) for s in w.syllables)
+            where = context(text, offset, offset + len(token))
+            items.append(ProofItem("latin", token, syllables, where, ("latin", kind)))
+    return items

@@ -9,6 +9,7 @@ import click
 from briefing import pipeline
 from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
+from briefing.cli.readings import lexicon_option
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -53,6 +54,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
 )
 @click.option("-f", "--force", is_flag=True, help="Replace existing output files.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@lexicon_option
 def make(
     source: str,
     output: Path | None,
@@ -65,6 +67,7 @@ def make(
     cover: Path | None,
     force: bool,
     quiet: bool,
+    lexicon: Path | None,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -80,6 +83,7 @@ def make(
         jobs=jobs,
         cover=cover,
         force=force,
+        lexicon=lexicon,
     )
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
