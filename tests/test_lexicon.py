@@ -123,3 +123,29 @@ def test_marking_readings_never_changes_the_text(text: str) -> None:
     plain, fixed = fe.marked_readings(marked)
     assert plain == fe.spoken_text(text)
     assert all(fe._HAN.match(plain[offset]) for offset in fixed)
+
+
+def test_make_sends_the_say_spelling_and_keeps_the_transcript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import pipeline, synth
+
+    sent: list[str] = []
+    real_stream = synth.stream
+
+    def recording_stream(chunks, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.extend(chunk.spoken for chunk in chunks)
+        return real_stream(chunks, *args, **kwargs)
+
+    monkeypatch.setattr(synth, "stream", recording_stream)
+    article = tmp_path / "a.txt"
+    article.write_text("会见\n\n单先生在六安会见了来宾。\n", encoding="utf-8")
+    config = pipeline.MakeConfig(
+        source=str(article),
+        output=tmp_path / "out.mp3",
+        backend="espeak",
+        cache_dir=tmp_path / "cache",
+    )
+    _, paths = pipeline.make(config)
+    assert any("善先生在路安" in text for text in sent)
+    assert "单先生在六安" in paths["transcript"].read_text(encoding="utf-8")
