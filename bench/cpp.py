@@ -7,7 +7,8 @@ phrase dictionary + g2pM in context) and the marked character's reading is
 compared; ``--baseline`` also scores pypinyin on jieba's words alone (the
 front end before g2pM). Time is the CPU time of ``read`` per sentence (on a shared machine
 wall time also measures the neighbours), after one warm-up sentence
-(dictionaries and the model loaded).
+(dictionaries and the model loaded); the whole front end (text → phone
+symbols, numbers spelled, sandhi) is timed on the first 1,000 sentences.
 
     .venv/bin/python bench/cpp.py                # all 9,893 dev sentences
     .venv/bin/python bench/cpp.py --limit 1000 --baseline
@@ -86,6 +87,12 @@ def main() -> None:
             print(f"  decided by {source}: {total} ({share:.2f}% right)")
     average_ms, longest_ms = 1000 * elapsed / n, 1000 * longest
     print(f"CPU time: {average_ms:.2f} ms per sentence on average, longest {longest_ms:.1f} ms")
+    started = time.process_time()
+    sample = data[:1000]
+    for sentence, _, _ in sample:
+        baker_frontend.utterances(sentence)
+    whole_ms = 1000 * (time.process_time() - started) / len(sample)
+    print(f"whole front end (text → phones, sandhi included): {whole_ms:.2f} ms CPU per sentence")
     for line in wrong:
         print(line)
 
