@@ -40,3 +40,8 @@ def test_readings_show_the_lexicons_choice(tmp_path: Path) -> None:
     args = ["readings", "--lexicon", str(own), "银行和蚌埠"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.output.strip() == "银(yin2)行(xing2)和(he2)蚌(beng4)埠(bu4)"
+
+
+def test_readings_keep_chinese_punctuation_as_written() -> None:
+    result = CliRunner().invoke(cli, ["readings", "他说：好，走！"], catch_exceptions=False)
+    assert result.output.strip() == "他(ta1)说(shuo1)：好(hao3)，走(zou3)！"

@@ -240,9 +240,9 @@ def phrases(text: str) -> list[Phrase]:
 
 
 def spoken_text(text: str) -> str:
-    """The text as the voice reads it: NFKC, stray digits spelled in Han
-    (not the tone digits of readings marked ``单{shan4}``)."""
-    text = unicodedata.normalize("NFKC", text)
+    """The text as the voice reads it: compatibility forms folded, stray digits
+    spelled in Han (not the tone digits of readings marked ``单{shan4}``)."""
+    text = _compatibility_forms(text)
     out: list[str] = []
     last = 0
     for mark in _MARKED.finditer(text):
@@ -250,6 +250,18 @@ def spoken_text(text: str) -> str:
         last = mark.end()
     out.append(_spell_numbers(text[last:]))
     return "".join(out)
+
+
+# Full-width pause punctuation the front end reads as it is: it keeps its
+# Chinese form, so that what ``annotate`` shows is the text.
+_FULL_WIDTH_PAUSES = set("，！？；：（）")
+
+
+def _compatibility_forms(text: str) -> str:
+    """NFKC (full-width letters, digits and ％, ㎡ …) but for Chinese pauses."""
+    return "".join(
+        ch if ch in _FULL_WIDTH_PAUSES else unicodedata.normalize("NFKC", ch) for ch in text
+    )
 
 
 # A reading fixed by the lexicon (``briefing.lexicon``): 单{shan4}, 六安{lu4 an1}.
