@@ -22,6 +22,7 @@ from briefing import (
     clean,
     files,
     ingest,
+    lexicon,
     normalize,
     sections,
     segment,
@@ -56,6 +57,7 @@ class MakeConfig:
     force: bool = False
     cache_dir: Path | None = None
     ai_label: AiLabel = AiLabel()  # spoken first, and in the tags (briefing.ai_label)
+    lexicon: Path | None = None  # read after the default and the user's own
 
 
 def read_article(source: str, max_chunk_chars: int) -> Article:
@@ -109,12 +111,13 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     cover = tags.read_cover(config.cover) if config.cover is not None else None
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
     backend = selection.backend
+    words = lexicon.load(config.lexicon)
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
     article = shape(document, backend.max_chunk_chars, config.ai_label.spoken)
     assemble.prepare_in_background()
     speeches = synth.stream(
-        article.chunks,
+        words.for_backend(article.chunks, backend.name),
         backend,
         selection.settings,
         jobs=config.jobs,

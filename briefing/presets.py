@@ -42,7 +42,7 @@ def presets_dir() -> Path:
 
 def load_presets() -> dict[str, Preset]:
     presets = {}
-    for path in sorted(presets_dir().glob("*.toml")):
+    for path in sorted(p for p in presets_dir().glob("*.toml") if p.name != "lexicon.toml"):
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         presets[path.stem] = Preset(

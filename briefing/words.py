@@ -24,3 +24,8 @@ def _jieba() -> ModuleType:
 def cut(text: str, hmm: bool = True) -> list[str]:
     """The words of ``text``, in order; joining them gives ``text`` back."""
     return list(_jieba().cut(text, HMM=hmm))
+
+
+def frequency(word: str) -> int:
+    """How often ``word`` occurs in jieba's dictionary corpus (0 if not a word there)."""
+    return int(_jieba().dt.FREQ.get(word, 0))

@@ -100,7 +100,7 @@ class BakerBackend:
     # baker_frontend.MAX_UTTERANCE_SYLLABLES); shorter ones spread better
     # over the worker processes.
     max_chunk_chars = 60
-    format_version = "1"
+    format_version = "2"  # 2: polyphones in context (g2pM), English words, lexicon marks
 
     def __init__(self) -> None:
         # CPU-bound: one worker process per core this process may use.

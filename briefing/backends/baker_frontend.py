@@ -13,7 +13,8 @@ as spoken, so third-tone, 一 and 不 sandhi are applied here.
 
 Pure and deterministic: jieba gives word boundaries, pypinyin (with its phrase
 dictionary) the readings of polyphones; no I/O beyond their dictionaries.
-Latin letters are spelled out, stray digits read as numbers, symbols as words.
+Latin words are said as English words in Mandarin syllables and acronyms
+spelled (``briefing.english``), stray digits read as numbers, symbols as words.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from briefing import normalize
-from briefing.words import cut
+from briefing import english, normalize
+from briefing.backends import baker_g2p
+from briefing.words import cut, frequency
+
+if TYPE_CHECKING:
+    from briefing.proof import ProofItem
 
 log = logging.getLogger(__name__)
 
@@ -61,27 +67,6 @@ CLAUSE_PAUSE_MS = 120
 _SENTENCE_END = set("。！？!?…")
 _CLAUSE_END = set("，,、；;：:—")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]")
-
-# How the voice can say each Latin letter: pinyin syllables as Mandarin
-# speakers spell letters (A 诶, B 必, … W 达布留, X 艾克斯, Z 贼).
-LETTERS: dict[str, tuple[str, ...]] = {
-    "A": ("ei1",), "B": ("bi4",), "C": ("xi1",), "D": ("di4",), "E": ("yi4",),
-    "F": ("ai2", "fu5"), "G": ("ji4",), "H": ("ai2", "qi1"), "I": ("ai4",),
-    "J": ("jie4",), "K": ("kai4",), "L": ("ai2", "le5"), "M": ("ai2", "mu5"),
-    "N": ("en1",), "O": ("ou1",), "P": ("pi4",), "Q": ("kou4",), "R": ("a4", "er5"),
-    "S": ("ai2", "si1"), "T": ("ti4",), "U": ("you1",), "V": ("wei1",),
-    "W": ("da2", "bu5", "liu5"), "X": ("ai2", "ke4", "si1"), "Y": ("wai4",), "Z": ("zei4",),
-}  # fmt: skip
-
-_ACRONYM_LETTERS = 5
-
-# Latin words Chinese news readers say as words, not letters (the voice has
-# no English): how they are commonly said, in pinyin.
-LATIN_WORDS: dict[str, tuple[str, ...]] = {
-    "iphone": ("ai4", "feng1"), "ipad": ("ai4", "pai4", "de5"), "wifi": ("wai4", "fei4"),
-    "ok": ("ou1", "kai4"), "sars": ("sa4", "si1"), "covid": ("kou1", "wei2", "de2"),
-    "nba": ("en1", "bi4", "ei1"), "vs": ("wei1", "ai2", "si1"),
-}  # fmt: skip
 
 # Symbols read as words (after NFKC, so full-width forms are covered too).
 SYMBOL_WORDS: dict[str, str] = {
@@ -220,6 +205,8 @@ _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
 
 def _spell_numbers(text: str) -> str:
     def spoken(match: re.Match[str]) -> str:
+        if _inside_latin_word(text, match.start(), match.end()):
+            return match.group(0)  # letters spelled with digits: Cl0p, Cyb3r
         whole, fraction, percent = match.groups()
         reading = read_number(whole)
         if fraction:
@@ -229,12 +216,20 @@ def _spell_numbers(text: str) -> str:
     return _NUMBER.sub(spoken, text)
 
 
+def _inside_latin_word(text: str, start: int, end: int) -> bool:
+    def latin(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
+
+    return latin(start - 1) and latin(end)
+
+
 def phrases(text: str) -> list[Phrase]:
     """Split text into phrases of words with readings, ends marked ``#3``/``sil``."""
-    text = _spell_numbers(unicodedata.normalize("NFKC", text))
+    text, fixed = marked_readings(spoken_text(text))
+    syllables = read(text, fixed).syllables
     result: list[Phrase] = []
-    for piece, end in _pieces(text):
-        words = _words(piece)
+    for start, piece, end in _pieces(text):
+        words = _words(piece, syllables[start : start + len(piece)])
         if words:
             result.append(Phrase(tuple(words), end))
         elif end == "sil" and result and result[-1].end != "sil":
@@ -244,80 +239,247 @@ def phrases(text: str) -> list[Phrase]:
     return result
 
 
-def _pieces(text: str) -> Iterable[tuple[str, str]]:
-    """Text between pause punctuation, with the pause that follows it."""
+def spoken_text(text: str) -> str:
+    """The text as the voice reads it: compatibility forms folded, stray digits
+    spelled in Han (not the tone digits of readings marked ``单{shan4}``)."""
+    text = _compatibility_forms(text)
+    out: list[str] = []
+    last = 0
+    for mark in _MARKED.finditer(text):
+        out += [_spell_numbers(text[last : mark.start()]), mark.group(0)]
+        last = mark.end()
+    out.append(_spell_numbers(text[last:]))
+    return "".join(out)
+
+
+# Full-width pause punctuation the front end reads as it is: it keeps its
+# Chinese form, so that what ``annotate`` shows is the text.
+_FULL_WIDTH_PAUSES = set("，！？；：（）")
+
+
+def _compatibility_forms(text: str) -> str:
+    """NFKC (full-width letters, digits and ％, ㎡ …) but for Chinese pauses."""
+    return "".join(
+        ch if ch in _FULL_WIDTH_PAUSES else unicodedata.normalize("NFKC", ch) for ch in text
+    )
+
+
+# A reading fixed by the lexicon (``briefing.lexicon``): 单{shan4}, 六安{lu4 an1}.
+_MARKED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]+)\{([a-zv]+[1-5](?: [a-zv]+[1-5])*)\}")
+
+
+def marked_readings(text: str) -> tuple[str, dict[int, str]]:
+    """The text without its ``字{zi4}`` marks, and the readings they fix, by offset."""
+    out: list[str] = []
+    fixed: dict[int, str] = {}
+    last = length = 0
+    for mark in _MARKED.finditer(text):
+        before = text[last : mark.start()]
+        word, syllables = mark.group(1), mark.group(2).split()
+        length += len(before)
+        # The reading belongs to the last characters before the braces.
+        for k, syllable in enumerate(reversed(syllables)):
+            if k < len(word):
+                fixed[length + len(word) - 1 - k] = syllable
+        out += [before, word]
+        length += len(word)
+        last = mark.end()
+    out.append(text[last:])
+    return "".join(out), fixed
+
+
+def _pieces(text: str) -> Iterable[tuple[int, str, str]]:
+    """Text between pause punctuation (with its offset), and the pause that follows it."""
     start = 0
     for i, ch in enumerate(text):
         if ch in _SENTENCE_END or (ch == "." and not _between_alnum(text, i)):
-            yield text[start:i], "sil"
+            yield start, text[start:i], "sil"
             start = i + 1
         elif ch in _CLAUSE_END:
-            yield text[start:i], "#3"
+            yield start, text[start:i], "#3"
             start = i + 1
-    yield text[start:], "sil"
+    yield start, text[start:], "sil"
 
 
 def _between_alnum(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+|[A-Za-z]+|.", re.DOTALL)
+# A Latin token may hold digits between letters (Cl0p, Cyb3rFl00d).
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+|[A-Za-z]+(?:\d+[A-Za-z]+)*|.", re.DOTALL)
 
 
-def _words(piece: str) -> list[Word]:
+def _words(piece: str, syllables: Sequence[str]) -> list[Word]:
+    """The words of a piece; ``syllables`` holds each of its characters' readings."""
     words: list[Word] = []
     for match in _TOKEN.finditer(piece):
         token = match.group(0)
         if _HAN.match(token):
-            words.extend(_han_words(token))
-        elif token.isascii() and token.isalpha() and token.lower() in LATIN_WORDS:
-            words.append(Word(token, LATIN_WORDS[token.lower()], fixed=True))
+            words.extend(_han_words(token, syllables[match.start() : match.end()]))
         elif token.isascii() and token.isalpha():
-            # An acronym (GDP) is one prosodic word; a longer run is spelled
-            # letter by letter, so an utterance can still be cut inside it.
-            groups = [token] if len(token) <= _ACRONYM_LETTERS else list(token)
-            for group in groups:
-                syllables = tuple(s for letter in group.upper() for s in LETTERS[letter])
-                words.append(Word(group, syllables, fixed=True))
+            words.extend(latin_words(token))
         elif token in SYMBOL_WORDS:
-            words.extend(_han_words(SYMBOL_WORDS[token]))
+            spoken = SYMBOL_WORDS[token]
+            words.extend(_han_words(spoken, read(spoken).syllables))
         # Anything else (quotes, brackets, spaces, unknown symbols) is not spoken.
     return words
 
 
-def _han_words(run: str) -> list[Word]:
-    """Words of a run of Han characters, with readings resolved in context."""
-    from pypinyin import Style, lazy_pinyin
-
+def latin_words(token: str) -> list[Word]:
+    """How the voice says a Latin token (letters, perhaps with digits inside)."""
+    said = english.say(token)
+    if said is not None:
+        return [Word(token, said, fixed=True)]
     words: list[Word] = []
+    for part in re.findall(r"[A-Za-z]+|\d+", token):
+        if part.isdigit():
+            spoken = normalize.read_digits(part)
+            words.extend(_han_words(spoken, read(spoken).syllables))
+        elif len(part) <= english.ACRONYM_LETTERS:
+            # An acronym (GDP) is one prosodic word; a longer run is spelled
+            # letter by letter, so an utterance can still be cut inside it.
+            words.append(Word(part, english.spell(part), fixed=True))
+        else:
+            words.extend(Word(letter, english.spell(letter), fixed=True) for letter in part)
+    return words
+
+
+def _han_words(run: str, syllables: Sequence[str]) -> list[Word]:
+    """Jieba's words of a run of Han characters, with the run's readings."""
+    words: list[Word] = []
+    position = 0
     for text in (w for w in cut(run, hmm=True) if w):
-        syllables = _readings(text, lazy_pinyin, Style)
+        readings = syllables[position : position + len(text)]
+        position += len(text)
         erhua = (
             len(text) > 1 and text.endswith("儿") and text not in _NOT_ERHUA
             and not any(text.endswith(w) for w in _NOT_ERHUA)
         )  # fmt: skip
         if erhua:
-            syllables = syllables[:-1]
-        kept = tuple(s for s in syllables if s)
+            readings = readings[:-1]
+        kept = tuple(s for s in readings if s)
         if kept:
             words.append(Word(text, kept, erhua=erhua))
     return words
 
 
-def _readings(word: str, lazy_pinyin, Style) -> list[str]:  # type: ignore[no-untyped-def]  # noqa: N803
-    """One syllable per character of a jieba word ("" where there is none).
+# --- readings of characters --------------------------------------------------
+
+# The model's reading overrides pypinyin's phrase dictionary only when it is
+# all but certain, and only in words that are not common: the entries of
+# common words (为了 wei4, which the model reads wei2 with certainty) have been
+# checked by many users, those of rare ones (黄陂 pi2, 吡咯 ge1) less so. On
+# CPP's dev split the mix reads 97.4% right with the dictionary always
+# winning, 97.8% with these limits (97.7-97.9% from 0.99 to 0.999999 and from
+# 3,000 to any count: the figures are not fitted to one point).
+MODEL_OVERRIDES_PHRASE = 0.9999
+COMMON_WORD_COUNT = 5000  # in jieba's dictionary corpus (为了 21,073; 黄陂 1,318)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How a polyphonic character was read: its offset in the spoken text,
+    the reading, and what decided it (``phrase``: a word of pypinyin's phrase
+    dictionary; ``model``: g2pM in the sentence's context; ``lexicon``: the
+    pronunciation lexicon)."""
+
+    offset: int
+    char: str
+    reading: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Each character's reading (pinyin with tone digit, dictionary tones
+    before sandhi; "" for characters that are not Han), and the choices made
+    for polyphones."""
+
+    syllables: tuple[str, ...]
+    choices: tuple[Choice, ...]
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+")
+_SENTENCE = re.compile(r"[^。！？!?…]+[。！？!?…]*")
+
+
+def read(text: str, fixed: Mapping[int, str] | None = None) -> Reading:
+    """The readings of the Han characters of ``text`` in context.
+
+    Jieba's words are read by pypinyin, whose phrase dictionary settles a
+    polyphone inside a word it knows (银行行长 → hang2 … zhang3); g2pM reads
+    every other polyphone from its whole sentence (他长得高 → zhang3).
+    ``fixed`` readings (by offset: the lexicon's) are taken as they are.
+    """
+    fixed = fixed or {}
+    syllables = [""] * len(text)
+    settled = [_OPEN] * len(text)  # how firmly the phrase dictionary reads each
+    for run in _HAN_RUN.finditer(text):
+        position = run.start()
+        for word in (w for w in cut(run.group(0), hmm=True) if w):
+            readings, firmness = _dictionary_readings(word)
+            syllables[position : position + len(word)] = readings
+            settled[position : position + len(word)] = firmness
+            position += len(word)
+    choices: list[Choice] = []
+    for sentence in _SENTENCE.finditer(text):
+        for index, guess in baker_g2p.polyphone_readings(sentence.group(0)).items():
+            offset = sentence.start() + index
+            if not syllables[offset] or offset in fixed:
+                continue
+            firm = settled[offset] == _COMMON_PHRASE or (
+                settled[offset] == _RARE_PHRASE and guess.probability < MODEL_OVERRIDES_PHRASE
+            )
+            if firm:
+                choices.append(Choice(offset, text[offset], syllables[offset], "phrase"))
+            else:
+                syllables[offset] = guess.reading
+                choices.append(Choice(offset, text[offset], guess.reading, "model"))
+    for offset, syllable in sorted(fixed.items()):
+        syllables[offset] = syllable
+        choices.append(Choice(offset, text[offset], syllable, "lexicon"))
+    choices.sort(key=lambda choice: choice.offset)
+    return Reading(tuple(syllables), tuple(choices))
+
+
+# How firmly pypinyin's phrase dictionary has read a character.
+_OPEN, _RARE_PHRASE, _COMMON_PHRASE = 0, 1, 2
+
+
+def _dictionary_readings(word: str) -> tuple[list[str], list[int]]:
+    """One syllable per character of a jieba word ("" where there is none), and
+    for each how firmly it is read: inside a common word of the phrase
+    dictionary (or ``WORD_READINGS``), a rare one, or not by a phrase at all.
 
     pypinyin reads the word on its own: its phrase dictionary then resolves
     polyphones inside the word (银行行长 → hang2 hang2) without pairing
     characters across jieba's boundaries (从|重庆 is not 从重 cong2 zhong4).
     """
     if word in WORD_READINGS:
-        return list(WORD_READINGS[word])
+        return list(WORD_READINGS[word]), [_COMMON_PHRASE] * len(word)
+    lazy_pinyin, Style, phrases_dict, mmseg = _pypinyin()
     options = {"style": Style.TONE3, "neutral_tone_with_five": True, "errors": "ignore"}
     readings = lazy_pinyin(word, **options)
     if len(readings) != len(word):  # a character pypinyin cannot read: go one by one
         readings = [(lazy_pinyin(ch, **options) or [""])[0] for ch in word]
-    return readings
+    firmness: list[int] = []
+    for part in mmseg.cut(word):
+        if len(part) < 2 or part not in phrases_dict:
+            firmness += [_OPEN] * len(part)
+        elif frequency(part) >= COMMON_WORD_COUNT:
+            firmness += [_COMMON_PHRASE] * len(part)
+        else:
+            firmness += [_RARE_PHRASE] * len(part)
+    return readings, firmness
+
+
+@functools.cache
+def _pypinyin():  # type: ignore[no-untyped-def]
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.seg.mmseg import seg
+
+    return lazy_pinyin, Style, PHRASES_DICT, seg
 
 
 # --- tone sandhi ---------------------------------------------------------------
@@ -535,3 +697,58 @@ def _word_phones(word: Word) -> list[str]:
 def phone_ids(utterance: Utterance, symbol_to_id: dict[str, int]) -> list[int]:
     """The model's input ids for an utterance, ``eos`` appended."""
     return [symbol_to_id[p] for p in utterance.phones] + [symbol_to_id["eos"]]
+
+
+# --- what the voice will say, for people ------------------------------------------
+
+
+def annotate(text: str) -> str:
+    """The spoken form of ``text`` with what the voice says: each Han character
+    followed by its reading before sandhi (``银(yin2)行(hang2)``), each Latin
+    token by its syllables in braces (``Google{gu1 ge1}``); read by the same
+    functions as synthesis."""
+    text, fixed = marked_readings(spoken_text(text))
+    syllables = read(text, fixed).syllables
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if _HAN.match(token):
+            for offset, char in enumerate(token, match.start()):
+                out.append(f"{char}({syllables[offset]})" if syllables[offset] else char)
+        elif token.isascii() and token[0].isalpha():
+            said = " ".join(s for word in latin_words(token) for s in word.syllables)
+            out.append(f"{token}{{{said}}}")
+        elif token in SYMBOL_WORDS:
+            said = " ".join(read(SYMBOL_WORDS[token]).syllables)
+            out.append(f"{token}{{{said}}}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def proof_items(text: str) -> list[ProofItem]:
+    """Polyphones read by the dictionary or the model, and Latin tokens, for
+    the proof (readings the lexicon fixed are its own items)."""
+    from briefing.proof import ProofItem, context
+
+    text, fixed = marked_readings(spoken_text(text))
+    reading = read(text, fixed)
+    items: list[ProofItem] = []
+    latin = {m.start(): m for m in _TOKEN.finditer(text) if m.group(0)[0].isascii()}
+    choices = {c.offset: c for c in reading.choices if c.source != "lexicon"}
+    for offset in sorted(set(latin) | set(choices)):
+        if offset in choices:
+            choice = choices[offset]
+            where = context(text, offset, offset + 1)
+            flags = ("model",) if choice.source == "model" else ()
+            items.append(ProofItem("polyphone", choice.char, choice.reading, where, flags))
+        else:
+            token = latin[offset].group(0)
+            if not token[0].isalpha():
+                continue
+            said = english.say(token)
+            kind = "acronym" if english.is_acronym(token) else "word" if said else "spelled"
+            syllables = " ".join(s for w in latin_words(token) for s in w.syllables)
+            where = context(text, offset, offset + len(token))
+            items.append(ProofItem("latin", token, syllables, where, ("latin", kind)))
+    return items

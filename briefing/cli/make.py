@@ -10,6 +10,7 @@ from briefing import pipeline
 from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
 from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
+from briefing.cli.readings import lexicon_option
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -72,6 +73,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     show_default=True,
     help="Producer's name or code in the MP3's AIGC label (GB 45438-2025).",
 )
+@lexicon_option
 def make(
     source: str,
     output: Path | None,
@@ -87,6 +89,7 @@ def make(
     ai_label: str,
     no_ai_label: bool,
     ai_producer: str,
+    lexicon: Path | None,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -103,6 +106,7 @@ def make(
         cover=cover,
         force=force,
         ai_label=AiLabel(None if no_ai_label else ai_label, ai_producer),
+        lexicon=lexicon,
     )
     if no_ai_label:
         click.echo(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
+from briefing import lexicon as lexicons
 from briefing import normalize as normalization
 from briefing import pipeline
+from briefing import proof as proofs
 from briefing.article import Article
 from briefing.backends.base import backend_names
+from briefing.cli.readings import lexicon_option
 
 
 def article_json(article: Article) -> dict[str, object]:
@@ -38,11 +42,17 @@ def article_json(article: Article) -> dict[str, object]:
     show_default=True,
     help="Plan chunks for this backend's length limit (auto: the one make would use).",
 )
-def plan(source: str, as_json: bool, backend: str) -> None:
+@click.option("--proof", is_flag=True, help="Also list every reading decision, to check.")
+@lexicon_option
+def plan(source: str, as_json: bool, backend: str, proof: bool, lexicon: Path | None) -> None:
     """Show the cleaned article: metadata, chapters and every chunk as written and as spoken."""
     article = pipeline.plan(source, backend)
+    items = proofs.collect(article, lexicons.load(lexicon)) if proof else []
     if as_json:
-        click.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
+        plan_json = article_json(article)
+        if proof:
+            plan_json["proof"] = [item.as_json() for item in items]
+        click.echo(json.dumps(plan_json, ensure_ascii=False, indent=2))
         return
     click.echo(article.title)
     for label, value in (
@@ -60,6 +70,10 @@ def plan(source: str, as_json: bool, backend: str) -> None:
             click.echo(f"   {chunk.text}")
             if chunk.spoken != chunk.text:
                 click.echo(f"   → {chunk.spoken}")
+    if proof:
+        click.echo(f"\nProof: {len(items)} reading decisions")
+        for number, item in enumerate(items, 1):
+            click.echo(f"{number:5}. {item.line()}")
 
 
 @click.command()
