@@ -5,7 +5,7 @@
 WeTextProcessing does the heavy lifting (numbers, dates, percentages, money,
 units), configured for speech synthesis: erhua, interjections and full-width
 punctuation are kept (its bundled grammar is built for ASR and drops them, so
-we compile our own once into the user cache). Before it runs, our own rules
+we ship our own, compiled ahead: see tn_grammar). Before it runs, our own rules
 fix what it reads wrong: 4月2日 (it says 四月两日), 12.9英寸 and 2929.09点
 (dates to it), scores such as 17:16 (a time), ranges written with ～, — or
 10-15%, 12,345, ¥2.5亿, ‰, COVID-19, serial numbers (RTX 4090 → 四零九零),
@@ -22,15 +22,11 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import shutil
 import string
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-from briefing import files
+from briefing import tn_grammar
 from briefing.article import Article
-from briefing.errors import OutputError
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +279,7 @@ def normalize(text: str) -> str:
     spoken, position = [], 0
     for start, end in _grammar_windows(text):
         spoken.append(text[position:start])
-        spoken.append(_normalizer().normalize(text[start:end]))
+        spoken.append(tn_grammar.normalize(text[start:end]))
         position = end
     spoken.append(text[position:])
     return "".join(spoken)
@@ -325,22 +321,9 @@ def to_simplified(text: str) -> str:
     Only text with a character outside the Simplified standard set is
     converted: OpenCC's phrase table turns some Simplified phrases into
     Traditional ones (结束 → 結束, 显著 → 显着)."""
-    if text.isascii() or _traditional_chars().isdisjoint(text):
+    if text.isascii() or tn_grammar.traditional_chars().isdisjoint(text):
         return text
     return _opencc().convert(text)
-
-
-@functools.cache
-def _traditional_chars() -> frozenset[str]:
-    """Characters WeTextProcessing's table simplifies that the national
-    standard of Simplified characters (通用规范汉字表, 8105) does not hold."""
-    from importlib.resources import files
-
-    folder = files("tn") / "chinese" / "data" / "char"
-    standard = set((folder / "charset_national_standard_2013_8105.tsv").read_text("utf-8").split())
-    table = (folder / "traditional_to_simple.tsv").read_text(encoding="utf-8").splitlines()
-    traditional = {line.split("\t")[0] for line in table if "\t" in line}
-    return frozenset(ch for ch in traditional if len(ch) == 1 and ch not in standard)
 
 
 @functools.cache
@@ -348,63 +331,3 @@ def _opencc():  # type: ignore[no-untyped-def]
     from opencc_purepy import OpenCC
 
     return OpenCC("t2s")
-
-
-def grammar_dir() -> Path:
-    """Where our compiled grammar lives (``BRIEFING_TN_DIR`` overrides).
-
-    Kept apart from the chunk cache so clearing or redirecting that cache does
-    not cost a 15-second recompile.
-    """
-    from importlib.metadata import version
-
-    base = files.user_folder("BRIEFING_TN_DIR", "cache", "tn")
-    return base / f"wetext-{version('WeTextProcessing')}-tts"
-
-
-@functools.cache
-def _normalizer():  # type: ignore[no-untyped-def]
-    from tn.chinese.normalizer import Normalizer
-
-    # WeTextProcessing sets its own logger to INFO on import and prints every
-    # grammar load to stderr, which is the user's; keep it to warnings.
-    logging.getLogger("wetext").setLevel(logging.WARNING)
-
-    options = dict(
-        remove_erhua=False,
-        remove_interjections=False,
-        full_to_half=False,
-        traditional_to_simple=True,
-        remove_puncts=False,
-    )
-    target = grammar_dir()
-    if not (target / "zh_tn_tagger.fst").exists():
-        _build_grammar(target, options)
-    return Normalizer(cache_dir=str(target), overwrite_cache=False, **options)
-
-
-def _build_grammar(target: Path, options: dict[str, bool]) -> None:
-    """Compile into a temporary folder and rename it into place, so a build
-    interrupted (or raced by another process) never leaves half a grammar."""
-    from tn.chinese.normalizer import Normalizer
-
-    log.info("compiling the text normalisation grammar once (about 15 s)")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write the text normalisation grammar to {target.parent} "
-            f"({exc.strerror or exc}); set BRIEFING_TN_DIR to a writable folder"
-        ) from exc
-    try:
-        Normalizer(cache_dir=str(staging), overwrite_cache=True, **options)
-        try:
-            staging.rename(target)
-        except OSError:
-            if not (target / "zh_tn_tagger.fst").exists():
-                raise
-    except OSError as exc:
-        raise OutputError.writing(target / "zh_tn_tagger.fst", exc) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

