@@ -112,7 +112,7 @@ _YEAR_SPAN = re.compile(
 _DAY_RANGE = re.compile(r"(?<=\d)([日号])\s*[-–—~～〜]\s*(?=\d{1,2}(?:[日号]|月\d{1,2}[日号]))")
 # What a range of this kind of quantity ends with: 15-17日, 3-4级, 3-5天, 10-20km.
 _RANGE_UNITS = (
-    r"(?:[日号月年级℃度%个天岁倍万亿千百米元人次名家台辆层周斤吨亩]|小时|分钟|秒|公里|千米|"
+    r"(?:[日号月年级℃度%个天岁倍万亿千百米元人次名家台辆层周斤吨亩]|点(?!\d)|小时|分钟|秒|公里|千米|"
     r"公斤|千克|克|摄氏度|平方|公顷|毫米|厘米|英寸|°C|[kmc]?m|kg|g|km/h)"
 )
 _HYPHEN_RANGE = re.compile(
@@ -141,6 +141,8 @@ _TIME = re.compile(
     r"(?<![\d.:])(2[0-4]|[01]?\d):([0-5]\d)(?::([0-5]\d))?(?![\d:])\s*"
     r"(am|pm|AM|PM|a\.m\.|p\.m\.)?(?![A-Za-z])"
 )
+# 8:00-18:00, 2023年12月-2024年3月: a dash between two read dates or times.
+_READ_RANGE = re.compile(r"(?<=[点分秒日号月年])\s*[-–—~～〜]\s*(?=[零一二三四五六七八九十两\d])")
 _SPORT_WORDS = (
     r"战胜|击败|获胜|取胜|胜出|力克|险胜|大胜|完胜|横扫|逆转|赢得|赢下|拿下|领先|落后|战平|打平|"
     r"负于|落败|告负|不敌|惜败|输给|的比分|结束比赛|收官"
@@ -278,8 +280,8 @@ _LATIN_UNIT = re.compile(
     r"(?<=\d)\s?(" + "|".join(re.escape(u) for u in _LATIN_UNITS) + r")(?![A-Za-z²³])"
 )
 _LIANG = re.compile(
-    r"(?<![\d.,第])2(?![\d.,:])(?=\s*(?:倍|次|项|年(?!级|代)|点钟|点(?!\d)|个|种|位|名|家|座|条|台|辆|"
-    r"架|艘|份|场|轮|批|间|层|所|支|只|头|张|本|件|套|部|句|段|篇|遍|岁|小时|分钟|天|周|星期|"
+    r"(?<![\d.,第])2(?![\d.,:])(?=(?:\s*(?:至|到)\s*\d+)?\s*(?:倍|次|项|年(?!级|代)|点钟|点(?!\d)|个|种|位|名|家|座|条|台|辆|"
+    r"架|艘|份|场|轮|批|间|层|所|支|只|头|张|本|件|套|部|句|段|篇|遍|岁|小时|分钟|天|周|星期|人(?!民)|"
     r"公斤|千克|克|公里|千米|吨|斤|公顷|亩|米))"
 )
 # Below zero, a temperature is 零下 on air (负 is for other quantities).
@@ -410,7 +412,8 @@ def _fix_dates(text: str) -> str:
     )
     text = _DAY_ONLY.sub(lambda m: read_small_integer(int(m.group(1))) + m.group(2), text)
     text = _LEADING_ZERO.sub(lambda m: read_small_integer(int(m.group(1))), text)
-    return _TIME.sub(_read_time, text)
+    text = _TIME.sub(_read_time, text)
+    return _READ_RANGE.sub("至", text)
 
 
 def _read_time(match: re.Match[str]) -> str:

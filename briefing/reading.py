@@ -6,7 +6,7 @@ them; bench/tn_external.py accepts the other side as the same reading):
 两 or 二
     A 2 that leads a number or a 万/亿 section before 百, 千, 万 or 亿 is 两
     (两百, 两千, 两万, 一亿两千万); a lone 2 counting things before a measure
-    word is 两 (两个, 两倍, 两公斤, 两点钟). Every other 2 is 二: inside a
+    word is 两 (两个, 两倍, 两公斤, 两点, 两至三人). Every other 2 is 二: inside a
     number (十二, 二十, 一千二百), ordinals and labels (第二, 二号线, 二年级,
     二月), digits read one by one, decimals.
 幺 or 一
@@ -20,7 +20,8 @@ them; bench/tn_external.py accepts the other side as the same reading):
 日 or 号
     The day of the month is read as written: 日 stays 日, 号 stays 号.
 至 or 到
-    A range written with a dash or a tilde (3-5天, 6～12℃, 1—8月) is 至.
+    A range written with a dash or a tilde (3-5天, 6～12℃, 1—8月, 8:00-18:00)
+    is 至.
 Dates and times
     Years are read digit by digit, also two-digit ones (93年 → 九三年 when a
     month follows or the year has a leading zero); months, days, hours and
