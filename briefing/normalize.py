@@ -507,6 +507,8 @@ def apply_rules(text: str) -> str:
 def normalize(text: str) -> str:
     """The spoken form of ``text``: every digit and symbol read out in Mandarin,
     Traditional characters converted to Simplified for the voice."""
+    if "\n" in text:  # no rule reaches across a line: one line out for each in
+        return "\n".join(normalize(line) for line in text.split("\n"))
     if not text.strip():
         return text
     text = apply_rules(to_simplified(text))

@@ -258,7 +258,7 @@ def test_the_shared_dev_set_is_part_of_ours() -> None:
 _FIGURE_TEXT = st.lists(
     st.sampled_from(
         list("0123456789" * 3)
-        + list('.,:/-+×*=%‰℃°$¥€£~～—–·e ²³½①Ⅲ，。、：；（）()"“”')
+        + list('.,:/-+×*=%‰℃°$¥€£~～—–·e ²³½①Ⅲ，。、：；（）()"“”\n')
         + ["km/h", "kg", "cm", "m²", "mAh", "GB", "Mbps", "W", "ms", "am", "pm", "\x1b[0m"]
         + list("年月日号时分秒点元个第比至到万亿零下负约以比分热线电话国道工程次航班代码")
     ),
@@ -271,6 +271,8 @@ _FIGURE_TEXT = st.lists(
 def test_every_figure_is_read_out(text: str) -> None:
     spoken = normalize(text)
     assert not re.search("[0-9]", spoken), spoken
+    # `briefing normalize` prints one line for each line it reads.
+    assert spoken.count("\n") == text.count("\n")
 
 
 def test_a_figure_of_thousands_of_digits_is_read_digit_by_digit() -> None:
