@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.article import Article, Chunk, Section
 from briefing.normalize import normalize, normalize_article, read_integer, to_simplified
@@ -110,11 +113,79 @@ def test_full_width_digits_are_read() -> None:
         (1005, "一千零五"),
         (20000, "两万"),
         (100010000, "一亿零一万"),
-        (2345678, "二百三十四万五千六百七十八"),
+        (2345678, "两百三十四万五千六百七十八"),
+        (1200, "一千二百"),
+        (10**12 + 10**8, "一万零一亿"),
+        (12345678901234567, "一亿两千三百四十五万六千七百八十九亿零一百二十三万四千五百六十七"),
     ],
 )
 def test_read_integer(value: int, spoken: str) -> None:
     assert read_integer(value) == spoken
+
+
+_REFERENCE_DIGITS = "零一二三四五六七八九"
+
+
+def _reference_below_yi(value: int) -> str:
+    """0 ≤ value < 10**8 read place by place from its written digits, then the
+    zeros tidied the way the rules of Chinese numerals say (no 零 before a
+    section's unit, one 零 for a run of them, none at the end)."""
+    written = f"{value:08d}"
+    places = ["千", "百", "十", "", "千", "百", "十", ""]
+    parts = []
+    for index, (digit, place) in enumerate(zip(written, places, strict=True)):
+        parts.append("零" if digit == "0" else _REFERENCE_DIGITS[int(digit)] + place)
+        if index == 3:
+            parts.append("万")
+    spoken = "".join(parts).lstrip("零")
+    spoken = re.sub("零+", "零", spoken)
+    spoken = spoken.replace("零万", "万").rstrip("零")
+    if spoken.startswith("万"):  # nothing above 万
+        spoken = spoken[1:].lstrip("零")
+    # 两 where our policy says it: a 2 opening the number or the part after 万
+    # before 千 or 百, and a lone 2 before 万.
+    spoken = re.sub(r"^二(?=[千百])", "两", spoken)
+    spoken = re.sub(r"(?:(?<=万)|(?<=万零))二(?=[千百])", "两", spoken)
+    spoken = re.sub(r"^二万", "两万", spoken)
+    return spoken
+
+
+def _reference_reading(value: int) -> str:
+    """Chinese numerals from the written digits, in blocks of eight (亿) from the
+    top: a different route from read_integer's arithmetic."""
+    written = str(value)
+    head = len(written) % 8 or 8
+    blocks = [written[:head]] + [written[i : i + 8] for i in range(head, len(written), 8)]
+    spoken = ""
+    for index, block in enumerate(blocks):
+        number = int(block)
+        if number:
+            if spoken and number < 10**7:
+                spoken += "零"
+            part = _reference_below_yi(number)
+            if index < len(blocks) - 1 and part == "二":
+                part = "两"  # 两亿
+            spoken += part
+        if index < len(blocks) - 1:
+            spoken += "亿"
+    if value == 0:
+        return "零"
+    return spoken[1:] if spoken.startswith("一十") else spoken
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.integers(min_value=-(10**30), max_value=10**30))
+def test_read_integer_agrees_with_a_reading_built_from_the_digits(value: int) -> None:
+    expected = ("负" if value < 0 else "") + _reference_reading(abs(value))
+    assert read_integer(value) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from("0000000012"), min_size=1, max_size=31))
+def test_figures_full_of_zeros_agree_too(digits: list[str]) -> None:
+    # Uniform integers seldom have runs of zeros, where the 零 rules live.
+    value = int("".join(digits))
+    assert read_integer(value) == _reference_reading(value)
 
 
 def test_normalize_article_fills_every_chunk() -> None:
@@ -122,16 +193,6 @@ def test_normalize_article_fills_every_chunk() -> None:
     normalize_article(article)
     assert [chunk.spoken for chunk in article.chunks] == ["增长百分之五点三", "……"]
     assert not article.chunks[1].speakable
-
-
-def test_a_typical_sentence_takes_milliseconds() -> None:
-    sentence = "今年是新中国成立70周年，我省648所学校分别与陕西422所、青海53所学校结对。"
-    normalize(sentence)  # the grammar loads once
-    start = time.perf_counter()
-    for _ in range(10):
-        normalize(sentence)
-    per_sentence_ms = (time.perf_counter() - start) * 100
-    assert per_sentence_ms < 60
 
 
 def _bench() -> ModuleType:
@@ -145,12 +206,85 @@ def _bench() -> ModuleType:
     return sys.modules["bench_tn"]
 
 
-def test_dev_set_accuracy() -> None:
-    """The dev set (tests/data/tn-dev.tsv, compared by reading) stays above 95%."""
+DEV_SET = ROOT / "tests" / "data" / "tn-dev.tsv"
+SHARED_DEV_SET = ROOT.parent / "shared" / "tn-dev.tsv"
+# Dev-set cases we read wrong today, and why. Strict: a fixed case fails the
+# suite until it is taken off this list.
+KNOWN_MISSES: dict[str, str] = {
+    "两队0-0互交白卷": "a bare X-Y with no result word and no unit could be a score, a range or "
+    "a subtraction; the grammar says 减",
+}
+
+
+def _dev_case_params() -> list[object]:
+    return [
+        pytest.param(
+            case,
+            id=case.written,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[case.written])]
+            if case.written in KNOWN_MISSES
+            else [],
+        )
+        for case in _bench().load_cases(DEV_SET)
+    ]
+
+
+@pytest.mark.parametrize("case", _dev_case_params())
+def test_dev_set_case_is_read_right(case: object) -> None:
+    """Every dev-set line (tests/data/tn-dev.tsv, compared by reading) passes."""
+    (outcome,) = _bench().evaluate([case])
+    assert outcome.passed, (outcome.spoken, outcome.case.expected)
+
+
+def test_known_misses_are_dev_set_cases() -> None:
+    written = {case.written for case in _bench().load_cases(DEV_SET)}
+    assert set(KNOWN_MISSES) <= written
+
+
+def test_the_shared_dev_set_is_part_of_ours() -> None:
+    """../shared/tn-dev.tsv is the set the project started from: ours extends
+    it and must hold every one of its cases unchanged."""
+    if not SHARED_DEV_SET.exists():
+        message = f"{SHARED_DEV_SET} is missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     bench = _bench()
-    outcomes = bench.evaluate(bench.load_cases(ROOT / "tests" / "data" / "tn-dev.tsv"))
-    failures = [(o.case.written, o.spoken) for o in outcomes if not o.passed]
-    assert bench.accuracy(outcomes) >= 0.95, failures
+    assert set(bench.load_cases(SHARED_DEV_SET)) <= set(bench.load_cases(DEV_SET))
+
+
+# Strings over digits, units, signs and punctuation, with the words around
+# figures that steer a reading.
+_FIGURE_TEXT = st.lists(
+    st.sampled_from(
+        list("0123456789" * 3)
+        + list('.,:/-+×*=%‰℃°$¥€£~～—–·e ²³½①Ⅲ，。、：；（）()"“”\n')
+        + ["km/h", "kg", "cm", "m²", "mAh", "GB", "Mbps", "W", "ms", "am", "pm", "\x1b[0m"]
+        + list("年月日号时分秒点元个第比至到万亿零下负约以比分热线电话国道工程次航班代码")
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FIGURE_TEXT)
+def test_every_figure_is_read_out(text: str) -> None:
+    spoken = normalize(text)
+    assert not re.search("[0-9]", spoken), spoken
+    # `briefing normalize` prints one line for each line it reads.
+    assert spoken.count("\n") == text.count("\n")
+
+
+def test_a_figure_of_thousands_of_digits_is_read_digit_by_digit() -> None:
+    # It took 8.6 s and 837 MB inside the grammar (bench/tn.py measures the
+    # time now); past 4,300 digits Python will not even turn it into an int.
+    assert normalize("编号" + "7" * 5000 + "。") == "编号" + "七" * 5000 + "。"
+
+
+def test_a_figure_of_seventeen_digits_is_a_cardinal_when_grouped() -> None:
+    assert normalize("总额为12,345,678,901,234,567元") == (
+        "总额为一亿两千三百四十五万六千七百八十九亿零一百二十三万四千五百六十七元"
+    )
 
 
 def test_reading_comparison_counts_ling_alike_and_unread_digits_as_wrong() -> None:
