@@ -61,11 +61,22 @@ def read_article(source: str, max_chunk_chars: int) -> Article:
     return shape(clean.parse(ingest.read(source)), max_chunk_chars)
 
 
-def shape(document: clean.Document, max_chunk_chars: int) -> Article:
+def shape(
+    document: clean.Document, max_chunk_chars: int, progress: Progress | None = None
+) -> Article:
     """Sections, chunks within the backend's limit, and their spoken forms."""
+    progress = progress or NoProgress()
     article = sections.build(document)
     segment.segment(article, max_chunk_chars)
-    normalize.normalize_article(article)
+    # Chunk by chunk, so that a long article shows progress; the first run
+    # also compiles the number-reading grammar here.
+    progress.start("Preparing the text (number reading)", len(article.chunks))
+    try:
+        for chunk in article.chunks:
+            chunk.spoken = normalize.normalize(chunk.text)
+            progress.advance()
+    finally:
+        progress.finish()
     return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
@@ -104,7 +115,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     backend = selection.backend
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
-    article = shape(document, backend.max_chunk_chars)
+    article = shape(document, backend.max_chunk_chars, progress)
     assemble.prepare_in_background()
     speeches = synth.stream(
         article.chunks,
@@ -124,10 +135,9 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     ):
         for index, speech in speeches:
             assembler.add(index, speech)
-        progress.start("Finishing", 2)
         try:
-            programme = assembler.finish()
-            progress.advance()
+            programme = assembler.finish(progress)
+            progress.start("Writing tags and sidecars", 1)
             briefing = Briefing(
                 article,
                 programme.duration_ms,
