@@ -164,6 +164,24 @@ def test_a_refusal_mid_run_leaves_the_old_briefing_untouched_and_resumes(
     assert (out / "briefing.mp3").read_bytes()[:3] == b"ID3"
 
 
+def test_a_voice_the_service_does_not_have_is_refused_before_anything_is_sent(
+    edge_server, article: Path
+) -> None:
+    result = make(article, "--voice", "zh-CN-NoSuchVoiceNeural")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: 'zh-CN-NoSuchVoiceNeural' is not an edge voice"), line
+    assert "briefing voices" in line
+    assert edge_server.requests == []
+    assert list((article.parent / "out").iterdir()) == []
+
+
+def test_a_voice_only_the_service_lists_is_accepted(edge_server, article: Path) -> None:
+    result = make(article, "--voice", "zh-CN-TestOnlyNeural")
+    assert result.exit_code == 0, result.output
+    assert len(edge_server.requests) == SENTENCES
+
+
 def test_retries_are_invisible_to_the_user(edge_server, article: Path) -> None:
     for fault in ("drop", "503", "429", "abort", "no-audio"):
         edge_server.fail_next(fault)
@@ -227,11 +245,13 @@ def test_a_killed_run_resumes_where_it_stopped(
         _, stderr = run.communicate(timeout=10)
     finally:
         run.kill()
+    # What the program said is shown when the exit status is not the expected one.
     if signal_number == signal.SIGINT:
-        assert run.returncode == 130
+        assert run.returncode == 130, stderr
         assert "Interrupted; finished chunks are cached" in stderr
     else:
-        assert run.returncode == -signal.SIGTERM
+        assert run.returncode == -signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
     # Nothing is left behind: no output, no temporary file, no encoder.
     assert list(out.iterdir()) == []
     assert wait_until(lambda: not encoders_writing_to(out), timeout_s=5)
