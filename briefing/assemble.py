@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -172,15 +173,50 @@ class Timeline:
         ]
 
     def cues(self) -> list[Cue]:
-        """One cue per chunk with a voice, from where the voice starts to where
-        it stops: a sentence too long for one chunk (a page without full stops)
-        is shown in the pieces it is said in, never as one cue of many minutes.
-        A silent chunk (``……``) says nothing, so it has no cue."""
-        return [
-            Cue(_ms(span[0], self.rate), _ms(span[1], self.rate), chunk.text.strip())
-            for chunk, span in zip(self._article.chunks, self._spans, strict=True)
-            if span is not None
-        ]
+        """Cues in order, none overlapping: each chunk with a voice is shown
+        from where the voice starts to where it stops, so a sentence too long
+        for one chunk (a page without full stops) is shown in the pieces it is
+        said in, never as one cue of many minutes. A chunk said for longer
+        than a subtitle should stay up is shown clause by clause, each clause
+        given time in proportion to the characters said in it. A silent chunk
+        (``……``) says nothing, so it has no cue."""
+        cues = []
+        for chunk, span in zip(self._article.chunks, self._spans, strict=True):
+            if span is None:
+                continue
+            start, end = _ms(span[0], self.rate), _ms(span[1], self.rate)
+            pieces = _clauses(chunk.text) if end - start > MAX_CUE_MS else [chunk.text]
+            weights = [max(1, sum(ch.isalnum() for ch in piece)) for piece in pieces]
+            total, said = sum(weights), 0
+            for piece, weight in zip(pieces, weights, strict=True):
+                first = start + (end - start) * said // total
+                said += weight
+                cues.append(Cue(first, start + (end - start) * said // total, piece.strip()))
+        return cues
+
+
+# A subtitle up longer than this is shown clause by clause instead.
+MAX_CUE_MS = 10_000
+_CLAUSE_CHARS = 12  # clauses shorter than this join the next one in a cue
+_CLAUSE = re.compile(r".+?(?:[，、；：,;:。！？!?…]+[”’」』）)》\]\"']*|$)", re.S)
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut after clause punctuation into pieces of about
+    ``_CLAUSE_CHARS`` characters or more; joined, they give it back."""
+    pieces: list[str] = []
+    current = ""
+    for clause in _CLAUSE.findall(text):
+        current += clause
+        if len(current) >= _CLAUSE_CHARS:
+            pieces.append(current)
+            current = ""
+    if current:  # a short tail joins the piece before it
+        if pieces and len(current) < _CLAUSE_CHARS // 2:
+            pieces[-1] += current
+        else:
+            pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or [text]
 
 
 class Assembler:

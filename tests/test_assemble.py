@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pyloudnorm
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mp3_files import read_mp3
 from tone_backend import MS_PER_CHAR, RATE_HZ, tone
@@ -286,3 +286,43 @@ def test_memory_does_not_grow_with_the_programme(tmp_path):
     assert programme.duration_ms > 20 * 60_000
     programme_bytes = 2 * RATE_HZ * programme.duration_ms // 1000
     assert peak < programme_bytes / 3, f"peak {peak / 1e6:.0f} MB"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.text("甲乙丙丁，。、；！ ", min_size=1, max_size=120), min_size=1, max_size=6
+    ),
+    seconds=st.lists(st.integers(0, 40), min_size=6, max_size=6),
+    order=st.permutations(range(6)),
+)
+def test_cues_are_in_order_never_overlap_and_keep_every_word(texts, seconds, order):
+    voiced = [any(map(str.isalnum, t)) and s > 0 for t, s in zip(texts, seconds, strict=False)]
+    assume(any(voiced))
+    chunks = [Chunk(text, text, Boundary.SENTENCE) for text in texts]
+    chunks[-1].boundary = Boundary.SECTION
+    art = Article("t", [Section("s", texts, chunks)])
+    timeline = assemble.Timeline(art)
+    for index in (i for i in order if i < len(texts)):
+        timeline.add(index, speech_for("字" * seconds[index] * 10) if voiced[index] else None)
+    cues = timeline.cues()
+    assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert not cues or cues[-1].end_ms <= timeline.duration_ms
+    said = "".join(text for text, heard in zip(texts, voiced, strict=True) if heard)
+    assert "".join("".join(c.text for c in cues).split()) == "".join(said.split())
+
+
+def test_a_chunk_said_for_long_is_shown_clause_by_clause():
+    clauses = [
+        "今年江苏扎实开展对口支援工作，",
+        "各地提高政治站位增强使命感责任感，",
+        "确保受援地与全国一起脱贫致富奔小康。",
+    ]
+    text = "".join(clauses)
+    art = Article("t", [Section("s", [text], [Chunk(text, text, Boundary.SECTION)])])
+    timeline = laid_out(art, [Speech(tone(24_000), RATE_HZ)])
+    cues = timeline.cues()
+    assert [c.text for c in cues] == clauses
+    assert cues[0].start_ms == LEAD_IN_MS and cues[-1].end_ms == LEAD_IN_MS + 24_000
+    assert all(a.end_ms == b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert all(c.end_ms - c.start_ms <= assemble.MAX_CUE_MS for c in cues)
