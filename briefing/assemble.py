@@ -384,9 +384,9 @@ class LoudnessMeter:
         or for less than one gating block."""
         steps = np.array([*self._energies, float(np.square(self._partial).sum())])
         duration = self._samples / self._rate
-        blocks = int(np.round((duration - self._BLOCK_S) * self._STEPS_PER_BLOCK / self._BLOCK_S))
-        if blocks < 0:
+        if duration < self._BLOCK_S:
             return -math.inf
+        blocks = int(np.round((duration - self._BLOCK_S) * self._STEPS_PER_BLOCK / self._BLOCK_S))
         running = np.concatenate([[0.0], np.cumsum(steps)])
         starts = np.arange(blocks + 1)
         ends = np.minimum(starts + self._STEPS_PER_BLOCK, len(steps))

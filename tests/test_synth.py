@@ -7,6 +7,7 @@ from briefing.article import Chunk
 from briefing.backends.base import VoiceSettings
 from briefing.cache import ChunkCache
 from briefing.errors import SynthesisError
+from briefing.progress import NoProgress
 from briefing.synth import stream, synthesize
 
 SETTINGS = VoiceSettings("a4")
@@ -63,20 +64,11 @@ def test_a_failed_run_keeps_what_it_finished(tmp_path):
     assert resumed.requests == ["三"]
 
 
-class Notes:
+class Notes(NoProgress):
     """A Progress that remembers its notes."""
 
     def __init__(self) -> None:
         self.notes: list[str] = []
-
-    def start(self, stage: str, total: int) -> None:
-        pass
-
-    def advance(self, steps: int = 1) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
     def note(self, message: str) -> None:
         self.notes.append(message)
