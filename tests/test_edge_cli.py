@@ -234,12 +234,21 @@ def test_a_killed_run_resumes_where_it_stopped(
     run = subprocess.Popen(
         command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+
+    def fail(why: str) -> None:
+        run.kill()
+        pytest.fail(f"{why}; the program said:\n{run.communicate()[1]}")
+
     try:
         # Killed once two chunks are in the cache and the third is on its way.
-        assert wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30)
-        assert encoders_writing_to(out), "the encoder should be running by now"
+        if not wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30):
+            fail("two chunks were not in the cache after 30 s")
+        if not encoders_writing_to(out):
+            fail("the encoder should be running by now")
         if signal_number == signal.SIGINT:
-            os.killpg(run.pid, signal_number)  # Ctrl-C reaches ffmpeg too
+            # As a terminal does, to the whole group: our ffmpeg has a group
+            # of its own, so that briefing alone decides how it stops.
+            os.killpg(run.pid, signal_number)
         else:
             run.send_signal(signal_number)  # `kill PID` reaches only briefing
         _, stderr = run.communicate(timeout=10)
