@@ -94,6 +94,7 @@ class Cue:
     start_ms: int
     end_ms: int
     text: str
+    paragraph_end: bool = False  # the last cue of a paragraph as read
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_ms <= self.end_ms:

@@ -16,13 +16,21 @@ again as it is written). A synthetic voice is even enough that its opening
 minute predicts the whole to a few tenths of a LU (0.35 at most over ten
 articles and two voices); when it misses by more than the 0.5 LU EBU R128
 allows, the programme is encoded again with the gain set from the whole of it.
+
+Memory does not grow with the programme: audio goes on to the encoder as it
+is laid out, and what a second encoding would need is kept in an unnamed
+temporary file beside the MP3 (raw PCM, about 160 MB an hour), not in memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+import re
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +41,7 @@ from briefing.article import Article, Boundary, Chapter, Cue
 from briefing.backends.base import Speech
 from briefing.errors import AudioError
 from briefing.ffmpeg import Mp3Encoder
+from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +66,7 @@ MP3_BITRATE = "64k"
 # than the samples it was given; the gain makes up for it.
 _ENCODER_SCALE = 0.95
 _SILENCE_THRESHOLD = 10 ** (-45 / 20)  # −45 dBFS: below this a chunk's edge is silence
+_SPOOL_BLOCK_SAMPLES = 1 << 22  # read back in blocks of ~3 minutes at 22–24 kHz
 
 
 @dataclass
@@ -75,13 +85,15 @@ def _ms(sample_count: int, rate: int) -> int:
 
 class Timeline:
     """The chunks laid end to end in article order, with structural pauses,
-    one subtitle cue per sentence and one chapter per section.
+    one subtitle cue per chunk and one chapter per section.
 
     ``add`` takes chunks in any order and returns the pieces of audio (int16)
     that can now be laid out: those of every chunk whose predecessors have
-    all arrived. The sample rate is that of the first chunk with audio, in
-    the article's order (a backend's chunks share one); others are resampled
-    to it. What is laid out does not depend on the order chunks arrive in.
+    all arrived. Only chunks that wait for an earlier one are held; what is
+    laid out is the caller's to keep or pass on. The sample rate is that of
+    the first chunk with audio, in the article's order (a backend's chunks
+    share one); others are resampled to it. What is laid out does not depend
+    on the order chunks arrive in.
     """
 
     def __init__(self, article: Article) -> None:
@@ -90,8 +102,7 @@ class Timeline:
         self._waiting: dict[int, Speech | None] = {}
         self._next = 0  # the first chunk not yet laid out
         self.rate = 0
-        self.pieces: list[np.ndarray] = []  # everything laid out so far
-        self.length = 0  # its length in samples
+        self.length = 0  # samples laid out so far
         self._chunk_starts: list[int] = []
         self._spans: list[tuple[int, int] | None] = []  # voiced extent of each chunk
 
@@ -109,7 +120,6 @@ class Timeline:
         while self.rate and self._next in self._waiting:
             laid_out.append(self._lay_out(self._next, self._waiting.pop(self._next)))
             self._next += 1
-        self.pieces.extend(laid_out)
         if not self.rate and len(self._waiting) == len(self._boundaries):
             raise AudioError("no chunk produced any audio; the article has nothing speakable")
         return laid_out
@@ -149,16 +159,6 @@ class Timeline:
     def duration_ms(self) -> int:
         return _ms(self.length, self.rate)
 
-    def head(self, count: int) -> np.ndarray:
-        """The first ``count`` samples laid out (all of them, if fewer)."""
-        taken, total = [], 0
-        for piece in self.pieces:
-            if total >= count:
-                break
-            taken.append(piece)
-            total += len(piece)
-        return np.concatenate(taken)[:count]
-
     def chapters(self) -> list[Chapter]:
         """Chapters tile the programme: each starts where its first chunk starts
         (the first at 0) and ends where the next begins (the last at the end)."""
@@ -174,19 +174,55 @@ class Timeline:
         ]
 
     def cues(self) -> list[Cue]:
-        """One cue per sentence: pieces of a split sentence are shown together."""
-        cues = []
-        text, first, last = "", None, None
+        """Cues in order, none overlapping: each chunk with a voice is shown
+        from where the voice starts to where it stops, so a sentence too long
+        for one chunk (a page without full stops) is shown in the pieces it is
+        said in, never as one cue of many minutes. A chunk said for longer
+        than a subtitle should stay up is shown clause by clause, each clause
+        given time in proportion to the characters said in it. A silent chunk
+        (``……``) says nothing, so it has no cue: the paragraph it ends ends
+        with the cue before it."""
+        cues: list[Cue] = []
         for chunk, span in zip(self._article.chunks, self._spans, strict=True):
-            text += chunk.text
-            if span is not None:
-                first = span[0] if first is None else first
-                last = span[1]
-            if chunk.boundary >= Boundary.SENTENCE:
-                if first is not None and last is not None:
-                    cues.append(Cue(_ms(first, self.rate), _ms(last, self.rate), text.strip()))
-                text, first, last = "", None, None
+            ends_paragraph = chunk.boundary >= Boundary.PARAGRAPH
+            if span is None:
+                if ends_paragraph and cues:
+                    cues[-1] = dataclasses.replace(cues[-1], paragraph_end=True)
+                continue
+            start, end = _ms(span[0], self.rate), _ms(span[1], self.rate)
+            pieces = _clauses(chunk.text) if end - start > MAX_CUE_MS else [chunk.text]
+            weights = [max(1, sum(ch.isalnum() for ch in piece)) for piece in pieces]
+            total, said = sum(weights), 0
+            for number, (piece, weight) in enumerate(zip(pieces, weights, strict=True), 1):
+                first = start + (end - start) * said // total
+                said += weight
+                last = ends_paragraph and number == len(pieces)
+                cues.append(Cue(first, start + (end - start) * said // total, piece.strip(), last))
         return cues
+
+
+# A subtitle up longer than this is shown clause by clause instead.
+MAX_CUE_MS = 10_000
+_CLAUSE_CHARS = 12  # clauses shorter than this join the next one in a cue
+_CLAUSE = re.compile(r".+?(?:[，、；：,;:。！？!?…]+[”’」』）)》\]\"']*|$)", re.S)
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut after clause punctuation into pieces of about
+    ``_CLAUSE_CHARS`` characters or more; joined, they give it back."""
+    pieces: list[str] = []
+    current = ""
+    for clause in _CLAUSE.findall(text):
+        current += clause
+        if len(current) >= _CLAUSE_CHARS:
+            pieces.append(current)
+            current = ""
+    if current:  # a short tail joins the piece before it
+        if pieces and len(current) < _CLAUSE_CHARS // 2:
+            pieces[-1] += current
+        else:
+            pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or [text]
 
 
 class Assembler:
@@ -199,6 +235,12 @@ class Assembler:
         self._path = path
         self._gain = 1.0  # linear; set from the opening before anything is encoded
         self._encoder: Mp3Encoder | None = None
+        self._opening: list[np.ndarray] = []  # laid out before the encoder started
+        # Unnamed (gone with the process however it ends), and beside the MP3
+        # rather than in /tmp, which is often memory (tmpfs). Closed in __exit__.
+        self._spool = tempfile.TemporaryFile(  # noqa: SIM115
+            prefix=".briefing-pcm-", dir=path.parent
+        )
 
     def __enter__(self) -> Assembler:
         return self
@@ -209,33 +251,43 @@ class Assembler:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._encoder is not None:
-            self._encoder.abort()
-            self._encoder = None
+        try:
+            if self._encoder is not None:
+                self._encoder.abort()
+                self._encoder = None
+        finally:
+            self._spool.close()
 
     def add(self, index: int, speech: Speech | None) -> None:
         """Chunk ``index``'s speech (None: it has nothing to say), in any order."""
         timeline = self._timeline
         pieces = timeline.add(index, speech)
+        for piece in pieces:
+            self._spool.write(piece.astype("<i2", copy=False).tobytes())
         if self._encoder is not None:
             self._encode(self._encoder, pieces)
             return
+        self._opening += pieces
         opening = OPENING_S * timeline.rate
         if timeline.rate and (timeline.complete or timeline.length >= opening):
             # Exactly the opening minute, however much more has arrived: the
             # gain, and so the MP3, must not depend on the order chunks came in.
-            self._start_encoder(timeline.head(opening))
+            self._start_encoder(np.concatenate(self._opening)[:opening], self._opening)
+            self._opening = []
 
-    def finish(self) -> Programme:
+    def finish(self, progress: Progress | None = None) -> Programme:
         """Wait for the encoder and return the programme; every chunk must be in.
 
         Raises AudioError, or OSError when the disk is full."""
+        progress = progress or NoProgress()
         timeline = self._timeline
         if not timeline.complete:
             raise ValueError("finish() before every chunk was added")
         if self._encoder is None:  # only an article without chunks gets here
             raise AudioError("the article has nothing to read aloud")
+        progress.start("Finishing the MP3", 1)
         loudness = self._close_encoder()
+        progress.advance()
         miss = TARGET_LUFS_MONO - loudness
         gain_was_set_from_whole = timeline.length <= OPENING_S * timeline.rate
         if (
@@ -244,18 +296,40 @@ class Assembler:
             and not gain_was_set_from_whole
         ):
             log.info("the opening set the loudness %+.2f LU off target; encoding again", -miss)
-            # Set from the whole, not corrected by the miss: where the limiter
-            # worked hard, the measurement understates how loud the gain made it.
-            self._start_encoder(np.concatenate(timeline.pieces))
-            loudness = self._close_encoder()
+            loudness = self._encode_again(progress)
         return Programme(timeline.duration_ms, timeline.chapters(), timeline.cues(), loudness)
 
-    def _start_encoder(self, measured: np.ndarray) -> None:
-        """Set the gain from ``measured`` and encode all that is laid out so far."""
+    def _encode_again(self, progress: Progress) -> float:
+        """Encode the whole programme again from the spool, with the gain set
+        from the whole of it (measured first, in a pass of its own): set, not
+        corrected by the miss, because where the limiter worked hard the
+        measurement understates how loud the gain made it."""
+        rate = self._timeline.rate
+        seconds = self._timeline.length // rate
+        progress.start("Levelling the whole programme (seconds of audio)", 2 * seconds)
+        meter = LoudnessMeter(rate)
+        for block in self._spooled():
+            meter.add(_as_float(block))
+            progress.advance(len(block) // rate)
+        self._gain = _gain_for(meter.integrated()) / _ENCODER_SCALE
+        self._encoder = Mp3Encoder(self._path, rate, MP3_BITRATE)
+        for block in self._spooled():
+            self._encode(self._encoder, [block])
+            progress.advance(len(block) // rate)
+        return self._close_encoder()
+
+    def _spooled(self) -> Iterator[np.ndarray]:
+        """Every sample laid out so far, read back in blocks."""
+        self._spool.seek(0)
+        while block := self._spool.read(2 * _SPOOL_BLOCK_SAMPLES):
+            yield np.frombuffer(block, dtype="<i2").astype(np.int16, copy=False)
+
+    def _start_encoder(self, measured: np.ndarray, pieces: list[np.ndarray]) -> None:
+        """Set the gain from ``measured`` and start encoding with ``pieces``."""
         rate = self._timeline.rate
         self._gain = gain_to_target(_as_float(measured), rate) / _ENCODER_SCALE
         self._encoder = Mp3Encoder(self._path, rate, MP3_BITRATE)
-        self._encode(self._encoder, self._timeline.pieces)
+        self._encode(self._encoder, pieces)
 
     def _close_encoder(self) -> float:
         # Forgotten only once closed: if closing is interrupted (Ctrl-C),
@@ -268,6 +342,69 @@ class Assembler:
     def _encode(self, encoder: Mp3Encoder, pieces: list[np.ndarray]) -> None:
         for piece in pieces:
             encoder.write(level(piece, self._gain, self._timeline.rate))
+
+
+class LoudnessMeter:
+    """Integrated loudness (ITU-R BS.1770-4, K-weighted and gated, as pyloudnorm
+    measures it) of mono audio fed piece by piece. It keeps one number per
+    100 ms of audio, not the audio: a day of speech costs 7 MB."""
+
+    _BLOCK_S = 0.4  # gating block
+    _STEPS_PER_BLOCK = 4  # blocks overlap by 75%: one starts every 100 ms
+    _FILTER_BLOCK = 1 << 16  # samples filtered at a time: float64 copies stay small
+
+    def __init__(self, rate: int) -> None:
+        from pyloudnorm.iirfilter import IIRfilter
+
+        self._rate = rate
+        # BS.1770's K-weighting: a high shelf (the head), then a high pass.
+        self._stages = [
+            IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
+            IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
+        ]
+        self._states = [np.zeros(max(len(s.a), len(s.b)) - 1) for s in self._stages]
+        self._step = round(rate * self._BLOCK_S / self._STEPS_PER_BLOCK)
+        self._energies: list[float] = []  # sum of squares of each whole 100 ms step
+        self._partial = np.zeros(0)  # filtered samples of the step under way
+        self._samples = 0
+
+    def add(self, samples: np.ndarray) -> None:
+        """Feed float ``samples`` (−1…1), continuing what was fed before."""
+        from scipy.signal import lfilter
+
+        for start in range(0, len(samples), self._FILTER_BLOCK):
+            filtered = samples[start : start + self._FILTER_BLOCK].astype(np.float64)
+            for number, stage in enumerate(self._stages):
+                filtered, self._states[number] = lfilter(
+                    stage.b, stage.a, filtered, zi=self._states[number]
+                )
+            self._samples += len(filtered)
+            pending = np.concatenate([self._partial, filtered])
+            whole = len(pending) // self._step * self._step
+            squares = np.square(pending[:whole]).reshape(-1, self._step).sum(axis=1)
+            self._energies.extend(squares.tolist())
+            self._partial = pending[whole:]
+
+    def integrated(self) -> float:
+        """The integrated loudness in LUFS of all that was fed; −inf for silence
+        or for less than one gating block."""
+        steps = np.array([*self._energies, float(np.square(self._partial).sum())])
+        duration = self._samples / self._rate
+        if duration < self._BLOCK_S:
+            return -math.inf
+        blocks = int(np.round((duration - self._BLOCK_S) * self._STEPS_PER_BLOCK / self._BLOCK_S))
+        running = np.concatenate([[0.0], np.cumsum(steps)])
+        starts = np.arange(blocks + 1)
+        ends = np.minimum(starts + self._STEPS_PER_BLOCK, len(steps))
+        power = (running[ends] - running[starts]) / (self._BLOCK_S * self._rate)
+        with np.errstate(divide="ignore"):
+            loudness = -0.691 + 10 * np.log10(power)
+        audible = power[loudness >= _SILENT_LUFS]
+        if len(audible) == 0:
+            return -math.inf
+        relative_gate = -0.691 + 10 * np.log10(audible.mean()) - 10
+        kept = power[(loudness > relative_gate) & (loudness > _SILENT_LUFS)]
+        return float(-0.691 + 10 * np.log10(kept.mean())) if len(kept) else -math.inf
 
 
 def _silence(ms: int, rate: int) -> np.ndarray:
@@ -307,11 +444,15 @@ def _voiced_extent(speech: Speech, samples: np.ndarray, rate: int) -> tuple[int,
 def gain_to_target(samples: np.ndarray, rate: int) -> float:
     """The linear gain that brings float ``samples`` to −19 LUFS integrated;
     1 for silence, and for less than a second (too short for BS.1770 gating)."""
-    import pyloudnorm
-
     if len(samples) < rate:
         return 1.0
-    loudness = pyloudnorm.Meter(rate).integrated_loudness(samples)
+    meter = LoudnessMeter(rate)
+    meter.add(samples)
+    return _gain_for(meter.integrated())
+
+
+def _gain_for(loudness: float) -> float:
+    """The linear gain that brings audio measured at ``loudness`` to −19 LUFS."""
     if not np.isfinite(loudness) or loudness <= _SILENT_LUFS:
         return 1.0  # silence stays silence
     return float(10 ** ((TARGET_LUFS_MONO - loudness) / 20))
@@ -332,7 +473,7 @@ def prepare_in_background() -> None:
 
 
 def _import_audio_libraries() -> None:
-    import pyloudnorm  # noqa: F401  (imports scipy.signal)
+    import pyloudnorm.iirfilter  # noqa: F401  (imports scipy.signal)
     import scipy.ndimage  # noqa: F401
 
 

@@ -52,7 +52,9 @@ def decode_to_samples(encoded: bytes, sample_rate_hz: int) -> np.ndarray:
         "pipe:1",
     ]
     try:
-        result = subprocess.run(command, input=encoded, capture_output=True, check=False)
+        result = subprocess.run(
+            command, input=encoded, capture_output=True, check=False, process_group=0
+        )
     except OSError as exc:
         raise _cannot_run("could not decode audio", exc) from exc
     _check(result.returncode, result.stderr, "could not decode audio")
@@ -60,6 +62,11 @@ def decode_to_samples(encoded: bytes, sample_rate_hz: int) -> np.ndarray:
 
 
 _QUIET = ["-hide_banner", "-nostdin", "-loglevel", "error"]
+# Every ffmpeg runs in a process group of its own (process_group=0): Ctrl-C in
+# a terminal goes to the whole foreground group, and an ffmpeg stopped by it
+# would fail the run with an encoding error before Python has seen the
+# interrupt. We stop our ffmpegs ourselves; if we die, their stdin closes
+# and they end too.
 # The MP3 is decoded again as it is written (a loopback decoder, ffmpeg 7+)
 # and ebur128 tags every 100 ms of it with the integrated loudness so far;
 # ametadata prints that tag to stdout, so the last value printed is the
@@ -76,6 +83,9 @@ _MEASURE_DECODED_MP3 = [
     "-",
 ]
 _LOUDNESS_LINE = b"lavfi.r128.I="
+# Pieces (a chunk's audio, or a few minutes read back) waiting for ffmpeg:
+# enough to keep it busy, a few tens of MB at most.
+_QUEUED_PIECES = 4
 
 
 class Mp3Encoder:
@@ -83,9 +93,11 @@ class Mp3Encoder:
     into an MP3 at ``path`` (no ID3 tag: ours comes later), and measuring the
     integrated loudness (ITU-R BS.1770, ffmpeg's ebur128) of that MP3.
 
-    ``write`` never blocks: pieces are queued and fed to ffmpeg by a thread of
-    ours, so the caller (synthesis, waiting on its backend) is not held up
-    while the encoder works on the other core. The Xing/LAME header carries
+    ``write`` queues pieces that a thread of ours feeds to ffmpeg, so the
+    caller (synthesis, waiting on its backend) is not held up while the
+    encoder works on the other core; it blocks only when ``_QUEUED_PIECES``
+    are waiting, so that a backend faster than the encoder (espeak) does not
+    pile the whole programme up in memory. The Xing/LAME header carries
     the encoder delay and padding, so decoders that honour it (browsers,
     ffmpeg, podcast apps) play exactly our samples. LAME quality 5 of 0–9:
     indistinguishable on speech at 64 kbit/s, and about a third faster than
@@ -125,11 +137,15 @@ class Mp3Encoder:
         ]
         try:
             self._process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                process_group=0,
             )
         except OSError as exc:
             raise _cannot_run(self._failure, exc) from exc
-        self._pieces: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._pieces: queue.Queue[bytes | None] = queue.Queue(_QUEUED_PIECES)
         self._loudness_lufs = -math.inf
         self._errors = b""
         self._threads = [
@@ -171,7 +187,10 @@ class Mp3Encoder:
             while (piece := self._pieces.get()) is not None:
                 stdin.write(piece)
         except OSError:
-            pass  # ffmpeg is gone; its exit status and stderr say why
+            # ffmpeg is gone; its exit status and stderr say why. Whatever is
+            # still queued is dropped, so that no write() waits for ever.
+            while self._pieces.get() is not None:
+                pass
         finally:
             with contextlib.suppress(OSError):
                 stdin.close()

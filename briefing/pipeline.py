@@ -66,15 +66,27 @@ def read_article(source: str, max_chunk_chars: int) -> Article:
 
 
 def shape(
-    document: clean.Document, max_chunk_chars: int, spoken_label: str | None = None
+    document: clean.Document,
+    max_chunk_chars: int,
+    spoken_label: str | None = None,
+    progress: Progress | None = None,
 ) -> Article:
     """Sections, chunks within the backend's limit, and their spoken forms;
     ``spoken_label`` is read first, as the opening chapter's first paragraph."""
+    progress = progress or NoProgress()
     article = sections.build(document)
     if spoken_label:
         article.sections[0].paragraphs.insert(0, spoken_label)
     segment.segment(article, max_chunk_chars)
-    normalize.normalize_article(article)
+    # Chunk by chunk, so that a long article shows progress; the first run
+    # also compiles the number-reading grammar here.
+    progress.start("Preparing the text (number reading)", len(article.chunks))
+    try:
+        for chunk in article.chunks:
+            chunk.spoken = normalize.normalize(chunk.text)
+            progress.advance()
+    finally:
+        progress.finish()
     return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
@@ -114,7 +126,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     words = lexicon.load(config.lexicon)
     progress.note(f"Voice: {backend.name} / {selection.settings.voice} ({selection.reason})")
 
-    article = shape(document, backend.max_chunk_chars, config.ai_label.spoken)
+    article = shape(document, backend.max_chunk_chars, config.ai_label.spoken, progress)
     assemble.prepare_in_background()
     speeches = synth.stream(
         words.for_backend(article.chunks, backend.name),
@@ -134,10 +146,9 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     ):
         for index, speech in speeches:
             assembler.add(index, speech)
-        progress.start("Finishing", 2)
         try:
-            programme = assembler.finish()
-            progress.advance()
+            programme = assembler.finish(progress)
+            progress.start("Writing tags and sidecars", 1)
             briefing = Briefing(
                 article,
                 programme.duration_ms,

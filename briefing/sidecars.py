@@ -92,10 +92,12 @@ def paragraph_ends(paragraphs: Sequence[str], cue_texts: Sequence[str]) -> froze
         offset = found + len(wanted)
         cue_ends.append(offset)
     result = set()
+    last_before = -1  # both lists ascend: walk them together
     for end in ends:
-        before = [index for index, cue_end in enumerate(cue_ends) if cue_end <= end]
-        if before:
-            result.add(before[-1])
+        while last_before + 1 < len(cue_ends) and cue_ends[last_before + 1] <= end:
+            last_before += 1
+        if last_before >= 0:
+            result.add(last_before)
     return frozenset(result)
 
 
@@ -171,16 +173,14 @@ def _is_heading(paragraph: str, section_title: str) -> bool:
 
 def cue_records(briefing: Briefing) -> list[dict[str, object]]:
     """The cues as the record keeps them, with where paragraphs end."""
-    paragraphs = [p for s in briefing.article.sections for p in _spoken_paragraphs(s.chunks)]
-    ends = paragraph_ends(paragraphs, [cue.text for cue in briefing.cues])
     return [
         {
             "start_ms": cue.start_ms,
             "end_ms": cue.end_ms,
             "text": cue.text,
-            "paragraph_end": index in ends,
+            "paragraph_end": cue.paragraph_end,
         }
-        for index, cue in enumerate(briefing.cues)
+        for cue in briefing.cues
     ]
 
 

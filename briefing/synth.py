@@ -9,7 +9,7 @@ speakable (``……``, ``——``) are never sent: they become silence.
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 from briefing.article import Chunk
 from briefing.backends.base import Backend, Speech, SpeechRequest, VoiceSettings
@@ -30,51 +30,87 @@ def stream(
     progress: Progress | None = None,
     labels: Sequence[str] | None = None,
 ) -> Generator[tuple[int, Speech | None], None, None]:
-    """Yield ``(index, speech)`` once for every chunk, as soon as it is ready:
-    cached and unspeakable ones (None) first, then the rest as the backend
-    finishes them.
+    """Yield ``(index, speech)`` once for every chunk, speech None for a chunk
+    with nothing to say.
+
+    What the backend makes is yielded as it comes; cached chunks are read
+    only when every chunk before them has been yielded, so that a consumer
+    laying chunks out in order never holds more than the backend has in
+    flight, however much of a long article an earlier run left in the cache.
 
     ``jobs``: requests in flight at once; None for the backend's own default.
     """
     cache = cache if cache is not None else ChunkCache()
     progress = progress or NoProgress()
     labels = labels or [f"chunk {index + 1}" for index in range(len(chunks))]
-    # Identical spoken texts (a repeated slogan) are synthesised once.
-    pending: dict[str, list[int]] = {}
-    hits = 0
-    for index, chunk in enumerate(chunks):
-        if not chunk.speakable:
-            yield index, None
-            continue
-        key = cache.key(backend.name, backend.format_version, settings, chunk.spoken)
-        cached = cache.get(key)
-        if cached is not None:
-            hits += 1
-            yield index, cached
-        else:
-            pending.setdefault(key, []).append(index)
-    log.info("%d chunks found in the cache, %d texts to synthesise", hits, len(pending))
-    if not pending:
-        return
-
-    keys = list(pending)
-    requests = [
-        SpeechRequest(number, chunks[pending[key][0]].spoken, settings, labels[pending[key][0]])
-        for number, key in enumerate(keys)
+    keys = [
+        cache.key(backend.name, backend.format_version, settings, chunk.spoken)
+        if chunk.speakable
+        else None
+        for chunk in chunks
     ]
-    progress.start(f"Speaking ({backend.name})", len(requests))
-    try:
-        for number, speech in backend.synthesize(requests, jobs or backend.default_jobs):
-            key = keys[number]
-            cache.put(key, speech)
-            progress.advance()
-            for index in pending.pop(key):
+    # What can be read from the cache; identical spoken texts (a repeated
+    # slogan) are synthesised once and read back for their other places.
+    readable = {key for key in set(keys) if key is not None and key in cache}
+    first_place: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key is not None and key not in readable:
+            first_place.setdefault(key, index)
+    spoken = [key for key in keys if key is not None]
+    found = sum(key in readable for key in spoken)
+    log.info("%d of %d chunks found in the cache", found, len(spoken))
+    if found:
+        progress.note(
+            f"{found} of {len(spoken)} chunks are in the cache from an earlier run; "
+            f"{len(first_place)} to synthesise"
+        )
+
+    yielded = bytearray(len(chunks))
+    frontier = 0  # every chunk before it has been yielded
+
+    def catch_up() -> Iterator[tuple[int, Speech | None]]:
+        """Yield the chunks from the frontier on that need no backend."""
+        nonlocal frontier
+        while frontier < len(chunks):
+            key = keys[frontier]
+            if not yielded[frontier]:
+                if key is not None and key not in readable:
+                    return
+                yielded[frontier] = True
+                yield frontier, None if key is None else _read(cache, key, labels[frontier])
+            frontier += 1
+
+    yield from catch_up()
+    if first_place:
+        requests = [
+            SpeechRequest(number, chunks[index].spoken, settings, labels[index])
+            for number, index in enumerate(first_place.values())
+        ]
+        places = list(first_place.items())
+        progress.start(f"Speaking ({backend.name})", len(requests))
+        try:
+            for number, speech in backend.synthesize(requests, jobs or backend.default_jobs):
+                key, index = places[number]
+                cache.put(key, speech)
+                readable.add(key)
+                progress.advance()
+                yielded[index] = True
                 yield index, speech
-    finally:
-        progress.finish()
-    if pending:
-        first = next(iter(pending.values()))[0]
-        raise SynthesisError(f"the {backend.name} backend returned no audio for {labels[first]}")
+                yield from catch_up()
+        finally:
+            progress.finish()
+    if frontier < len(chunks):
+        raise SynthesisError(f"the {backend.name} backend returned no audio for {labels[frontier]}")
+
+
+def _read(cache: ChunkCache, key: str, label: str) -> Speech:
+    speech = cache.get(key)
+    if speech is None:  # removed or damaged since it was found (and now deleted)
+        raise SynthesisError(
+            f"the cached audio of {label} went missing during the run; run the same "
+            "command again to synthesise it"
+        )
+    return speech
 
 
 def synthesize(

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pyloudnorm
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from mp3_files import read_mp3
 from tone_backend import MS_PER_CHAR, RATE_HZ, tone
 
@@ -65,14 +68,19 @@ def test_pauses_follow_structure_and_chapters_tile_the_programme():
     )
 
 
-def test_one_cue_per_sentence_spanning_its_pieces():
+def test_one_cue_per_chunk_so_a_long_sentence_is_shown_in_its_pieces():
     art = article()
     programme = laid_out(art, [speech_for(c.text) for c in art.chunks])
     cues = [(c.text, c.start_ms, c.end_ms) for c in programme.cues()]
-    split_end = LEAD_IN_MS + 400 + PAUSE_MS[Boundary.CLAUSE] + 300
-    assert cues[0] == ("一二三，四五。", LEAD_IN_MS, split_end)
-    assert [c[0] for c in cues] == ["一二三，四五。", "六七。", "八。"]
+    second_start = LEAD_IN_MS + 400 + PAUSE_MS[Boundary.CLAUSE]
+    assert cues[:2] == [
+        ("一二三，", LEAD_IN_MS, LEAD_IN_MS + 400),
+        ("四五。", second_start, second_start + 300),
+    ]
+    assert [c[0] for c in cues] == ["一二三，", "四五。", "六七。", "八。"]
     assert all(a[2] <= b[1] for a, b in zip(cues, cues[1:], strict=False)), "cues overlap"
+    # Each cue knows whether a paragraph ends with it, for the record and the player.
+    assert [c.paragraph_end for c in programme.cues()] == [False, True, True, True]
 
 
 def test_silent_chunk_keeps_its_pause_but_gets_no_cue():
@@ -91,6 +99,8 @@ def test_silent_chunk_keeps_its_pause_but_gets_no_cue():
     )
     programme = laid_out(art, [speech_for("好。"), None])
     assert [c.text for c in programme.cues()] == ["好。"]
+    # the paragraph that the silent chunk ends ends with the cue before it
+    assert programme.cues()[0].paragraph_end
     assert programme.duration_ms == LEAD_IN_MS + 200 + PAUSE_MS[Boundary.SENTENCE] + TAIL_MS
 
 
@@ -128,9 +138,11 @@ def test_chunks_in_any_order_are_laid_out_as_soon_as_all_before_them_are_in():
     assert timeline.add(1, speeches[1]) == []
     released = timeline.add(0, speeches[0])
     assert len(released) == 3
-    assert len(timeline.add(3, speeches[3])) == 1
-    in_order = laid_out(art, speeches)
-    assert np.array_equal(np.concatenate(timeline.pieces), np.concatenate(in_order.pieces))
+    released += timeline.add(3, speeches[3])
+    assert len(released) == 4
+    in_order = assemble.Timeline(art)
+    pieces = [piece for index in range(4) for piece in in_order.add(index, speeches[index])]
+    assert np.array_equal(np.concatenate(released), np.concatenate(pieces))
     assert timeline.cues() == in_order.cues() and timeline.chapters() == in_order.chapters()
 
 
@@ -236,3 +248,85 @@ def test_finishing_before_every_chunk_is_in_is_refused(tmp_path):
         assembler.add(1, Speech(as_pcm(speech_like(2, 0.1)), RATE_HZ))
         with pytest.raises(ValueError):
             assembler.finish()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seconds=st.floats(0.3, 12.0),
+    level=st.floats(0.001, 0.9),
+    cuts=st.lists(st.floats(0, 1), max_size=6),
+    rate=st.sampled_from([16_000, 22_050, 24_000]),
+)
+def test_the_streaming_meter_agrees_with_pyloudnorm_however_the_audio_is_cut(
+    seconds, level, cuts, rate
+):
+    signal = speech_like(seconds, level, rate).astype(np.float64)
+    meter = assemble.LoudnessMeter(rate)
+    bounds = sorted({0, len(signal), *(round(cut * len(signal)) for cut in cuts)})
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        meter.add(signal[start:end])
+    expected = pyloudnorm.Meter(rate).integrated_loudness(signal) if seconds >= 0.4 else -np.inf
+    if np.isfinite(expected):
+        assert meter.integrated() == pytest.approx(expected, abs=0.01)
+    else:
+        assert meter.integrated() == -np.inf
+
+
+def test_memory_does_not_grow_with_the_programme(tmp_path):
+    """Twenty minutes of audio (58 MB of samples) go through the assembler
+    while it holds a fraction of that: the audio streams on to the encoder."""
+    chunks = 120  # 10 s each
+    art = long_article(chunks)
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        with assemble.Assembler(art, tmp_path / "a.mp3") as assembler:
+            for index in range(chunks):
+                assembler.add(index, Speech(as_pcm(speech_like(10, 0.1)), RATE_HZ))
+            programme = assembler.finish()
+        peak = tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        tracemalloc.stop()
+    assert programme.duration_ms > 20 * 60_000
+    programme_bytes = 2 * RATE_HZ * programme.duration_ms // 1000
+    assert peak < programme_bytes / 3, f"peak {peak / 1e6:.0f} MB"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.text("甲乙丙丁，。、；！ ", min_size=1, max_size=120), min_size=1, max_size=6
+    ),
+    seconds=st.lists(st.integers(0, 40), min_size=6, max_size=6),
+    order=st.permutations(range(6)),
+)
+def test_cues_are_in_order_never_overlap_and_keep_every_word(texts, seconds, order):
+    voiced = [any(map(str.isalnum, t)) and s > 0 for t, s in zip(texts, seconds, strict=False)]
+    assume(any(voiced))
+    chunks = [Chunk(text, text, Boundary.SENTENCE) for text in texts]
+    chunks[-1].boundary = Boundary.SECTION
+    art = Article("t", [Section("s", texts, chunks)])
+    timeline = assemble.Timeline(art)
+    for index in (i for i in order if i < len(texts)):
+        timeline.add(index, speech_for("字" * seconds[index] * 10) if voiced[index] else None)
+    cues = timeline.cues()
+    assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert not cues or cues[-1].end_ms <= timeline.duration_ms
+    said = "".join(text for text, heard in zip(texts, voiced, strict=True) if heard)
+    assert "".join("".join(c.text for c in cues).split()) == "".join(said.split())
+
+
+def test_a_chunk_said_for_long_is_shown_clause_by_clause():
+    clauses = [
+        "今年江苏扎实开展对口支援工作，",
+        "各地提高政治站位增强使命感责任感，",
+        "确保受援地与全国一起脱贫致富奔小康。",
+    ]
+    text = "".join(clauses)
+    art = Article("t", [Section("s", [text], [Chunk(text, text, Boundary.SECTION)])])
+    timeline = laid_out(art, [Speech(tone(24_000), RATE_HZ)])
+    cues = timeline.cues()
+    assert [c.text for c in cues] == clauses
+    assert cues[0].start_ms == LEAD_IN_MS and cues[-1].end_ms == LEAD_IN_MS + 24_000
+    assert all(a.end_ms == b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert all(c.end_ms - c.start_ms <= assemble.MAX_CUE_MS for c in cues)

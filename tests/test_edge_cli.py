@@ -164,6 +164,24 @@ def test_a_refusal_mid_run_leaves_the_old_briefing_untouched_and_resumes(
     assert (out / "briefing.mp3").read_bytes()[:3] == b"ID3"
 
 
+def test_a_voice_the_service_does_not_have_is_refused_before_anything_is_sent(
+    edge_server, article: Path
+) -> None:
+    result = make(article, "--voice", "zh-CN-NoSuchVoiceNeural")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: 'zh-CN-NoSuchVoiceNeural' is not an edge voice"), line
+    assert "briefing voices" in line
+    assert edge_server.requests == []
+    assert list((article.parent / "out").iterdir()) == []
+
+
+def test_a_voice_only_the_service_lists_is_accepted(edge_server, article: Path) -> None:
+    result = make(article, "--voice", "zh-CN-TestOnlyNeural")
+    assert result.exit_code == 0, result.output
+    assert len(edge_server.requests) == SENTENCES
+
+
 def test_retries_are_invisible_to_the_user(edge_server, article: Path) -> None:
     for fault in ("drop", "503", "429", "abort", "no-audio"):
         edge_server.fail_next(fault)
@@ -191,7 +209,9 @@ def encoders_writing_to(folder: Path) -> list[str]:
 def test_a_killed_run_resumes_where_it_stopped(
     edge_server, article: Path, signal_number: int
 ) -> None:
-    edge_server.speed = 3.0  # each sentence streams for about a second
+    # Each sentence streams for about three seconds: the run is still under way
+    # when the test, on a loaded machine, has looked for its encoder.
+    edge_server.speed = 1.0
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     )
@@ -216,22 +236,33 @@ def test_a_killed_run_resumes_where_it_stopped(
     run = subprocess.Popen(
         command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+
+    def fail(why: str) -> None:
+        run.kill()
+        pytest.fail(f"{why}; the program said:\n{run.communicate()[1]}")
+
     try:
         # Killed once two chunks are in the cache and the third is on its way.
-        assert wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30)
-        assert encoders_writing_to(out), "the encoder should be running by now"
+        if not wait_until(lambda: ChunkCache().stats()[0] >= 2, timeout_s=30):
+            fail("two chunks were not in the cache after 30 s")
+        if not encoders_writing_to(out):
+            fail("the encoder should be running by now")
         if signal_number == signal.SIGINT:
-            os.killpg(run.pid, signal_number)  # Ctrl-C reaches ffmpeg too
+            # As a terminal does, to the whole group: our ffmpeg has a group
+            # of its own, so that briefing alone decides how it stops.
+            os.killpg(run.pid, signal_number)
         else:
             run.send_signal(signal_number)  # `kill PID` reaches only briefing
         _, stderr = run.communicate(timeout=10)
     finally:
         run.kill()
+    # What the program said is shown when the exit status is not the expected one.
     if signal_number == signal.SIGINT:
-        assert run.returncode == 130
+        assert run.returncode == 130, stderr
         assert "Interrupted; finished chunks are cached" in stderr
     else:
-        assert run.returncode == -signal.SIGTERM
+        assert run.returncode == -signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
     # Nothing is left behind: no output, no temporary file, no encoder.
     assert list(out.iterdir()) == []
     assert wait_until(lambda: not encoders_writing_to(out), timeout_s=5)

@@ -90,22 +90,25 @@ def test_metadata_lists_files_and_chapters():
     ]
 
 
-def test_the_record_marks_the_last_cue_of_each_paragraph_whatever_the_cue_size() -> None:
+def test_the_record_keeps_where_paragraphs_end_as_make_knew_it() -> None:
     chunks = [
-        Chunk("第一句，", boundary=Boundary.CLAUSE),
-        Chunk("还没完。", boundary=Boundary.SENTENCE),
-        Chunk("……", boundary=Boundary.SENTENCE),  # nothing to say: no cue
-        Chunk("第二句。", boundary=Boundary.PARAGRAPH),
-        Chunk("新段落。", boundary=Boundary.SENTENCE),
-        Chunk("……", boundary=Boundary.SECTION),  # the paragraph ends on a silent chunk
+        Chunk("第一句。", boundary=Boundary.PARAGRAPH),
+        Chunk("新段落。", boundary=Boundary.SECTION),
     ]
-    article = Article("题", [Section("题", ["第一句，还没完。……第二句。", "新段落。……"], chunks)])
-    per_sentence = [Cue(0, 1, "第一句，还没完。"), Cue(2, 3, "第二句。"), Cue(4, 5, "新段落。")]
-    per_chunk = [Cue(0, 1, "第一句，"), Cue(1, 1, "还没完。"), *per_sentence[1:]]
-    for cues, ends in ((per_sentence, [1, 2]), (per_chunk, [2, 3])):
-        briefing = Briefing(article, 6, [Chapter("题", 0, 6)], cues, "espeak", "cmn")
-        records = sidecars.cue_records(briefing)
-        assert [i for i, record in enumerate(records) if record["paragraph_end"]] == ends
+    article = Article("题", [Section("题", ["第一句。", "新段落。"], chunks)])
+    cues = [Cue(0, 1, "第一句。", paragraph_end=True), Cue(2, 3, "新段落。", paragraph_end=True)]
+    briefing = Briefing(article, 4, [Chapter("题", 0, 4)], cues, "espeak", "cmn")
+    records = sidecars.cue_records(briefing)
+    assert [record["paragraph_end"] for record in records] == [True, True]
+    assert [record["text"] for record in records] == ["第一句。", "新段落。"]
+
+
+def test_format_1_alignment_finds_paragraph_ends_whatever_the_cue_size() -> None:
+    paragraphs = ["第一句，还没完。……第二句。", "新段落。……"]
+    per_sentence = ["第一句，还没完。", "第二句。", "新段落。"]
+    per_chunk = ["第一句，", "还没完。", *per_sentence[1:]]
+    assert sidecars.paragraph_ends(paragraphs, per_sentence) == {1, 2}
+    assert sidecars.paragraph_ends(paragraphs, per_chunk) == {2, 3}
 
 
 @given(st.lists(st.text(), min_size=1, max_size=5))

@@ -7,7 +7,8 @@ from briefing.article import Chunk
 from briefing.backends.base import VoiceSettings
 from briefing.cache import ChunkCache
 from briefing.errors import SynthesisError
-from briefing.synth import synthesize
+from briefing.progress import NoProgress
+from briefing.synth import stream, synthesize
 
 SETTINGS = VoiceSettings("a4")
 
@@ -61,3 +62,44 @@ def test_a_failed_run_keeps_what_it_finished(tmp_path):
     resumed = ToneBackend()
     synthesize(chunks("一", "二", "三"), resumed, SETTINGS, cache=cache)
     assert resumed.requests == ["三"]
+
+
+class Notes(NoProgress):
+    """A Progress that remembers its notes."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+
+def test_a_resumed_run_reads_cached_chunks_in_turn_not_all_first(tmp_path):
+    # An earlier run left every chunk but the first in the cache. Read first,
+    # they would all wait in memory for the first one: for a long article,
+    # the whole programme.
+    cache = ChunkCache(tmp_path)
+    texts = ["一", "二二", "三三三", "二二", "四"]
+    synthesize(chunks(*texts[1:]), ToneBackend(), SETTINGS, cache=cache)
+    progress = Notes()
+    order = [
+        index
+        for index, _ in stream(
+            chunks(*texts), ToneBackend(), SETTINGS, cache=cache, progress=progress
+        )
+    ]
+    assert order == [0, 1, 2, 3, 4]
+    assert progress.notes == ["4 of 5 chunks are in the cache from an earlier run; 1 to synthesise"]
+
+
+def test_repeated_texts_are_read_back_in_turn(tmp_path):
+    backend = ToneBackend()
+    texts = ["甲", "乙乙", "甲", "乙乙", "甲"]
+    progress = Notes()
+    results = list(
+        stream(chunks(*texts), backend, SETTINGS, cache=ChunkCache(tmp_path), progress=progress)
+    )
+    assert [index for index, _ in results] == [0, 1, 2, 3, 4]
+    assert [speech.duration_ms for _, speech in results if speech] == [100, 200, 100, 200, 100]
+    assert backend.requests == ["甲", "乙乙"]
+    assert progress.notes == []  # nothing came from an earlier run

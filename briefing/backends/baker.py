@@ -24,7 +24,9 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -387,26 +389,91 @@ def _work(job: _Job) -> tuple[int, Speech]:
 
 
 def _pooled(directory: Path, work: Iterable[_Job], workers: int) -> Iterator[tuple[int, Speech]]:
+    """Results of ``work`` from a pool of ``workers`` processes, as each finishes.
+
+    Jobs are submitted a few at a time: the front end runs just ahead of the
+    workers instead of over the whole article first, and no result arrives
+    more than ``_AHEAD`` jobs ahead of the oldest one still under way, so a
+    caller putting results back in order holds only a few."""
     # spawn, not fork: the caller may hold threads (progress bars, loggers).
     context = multiprocessing.get_context("spawn")
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(directory,)
     )
+    jobs = iter(work)
+    running: dict[concurrent.futures.Future[tuple[int, Speech]], int] = {}
+    finished: set[int] = set()
+    submitted = oldest = 0  # jobs handed to the pool; the first not yet finished
+    limit = workers * _AHEAD
+    completed = False
     try:
-        futures = [pool.submit(_work, job) for job in work]
-        for future in concurrent.futures.as_completed(futures):
-            try:
-                yield future.result()
-            except concurrent.futures.process.BrokenProcessPool as exc:
-                # Also what a script without `if __name__ == "__main__":` gets:
-                # spawned workers re-import the main module.
-                raise SynthesisError(
-                    "a baker worker process failed to start or died (out of memory?); "
-                    "retry with --jobs 1"
-                ) from exc
+        while True:
+            while submitted < oldest + limit and (job := next(jobs, None)) is not None:
+                running[_submit_without_ctrl_c(pool, job)] = submitted
+                submitted += 1
+            if not running:
+                break
+            done, _ = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                try:
+                    result = future.result()
+                except concurrent.futures.process.BrokenProcessPool as exc:
+                    # Also what a script without `if __name__ == "__main__":` gets:
+                    # spawned workers re-import the main module.
+                    raise SynthesisError(
+                        "a baker worker process failed to start or died (out of memory?); "
+                        "retry with --jobs 1"
+                    ) from exc
+                finished.add(running.pop(future))
+                yield result
+            while oldest in finished:
+                finished.remove(oldest)
+                oldest += 1
+        completed = True
     finally:
-        # On an error or an abandoned generator, do not wait for queued chunks.
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(pool, running, completed)
+
+
+# Jobs submitted per worker beyond those under way.
+_AHEAD = 2
+
+
+def _submit_without_ctrl_c(
+    pool: concurrent.futures.ProcessPoolExecutor, job: _Job
+) -> concurrent.futures.Future[tuple[int, Speech]]:
+    """Submit ``job``; a worker the pool starts for it never sees Ctrl-C.
+
+    A terminal sends Ctrl-C to every process in its foreground group, our
+    workers too; one interrupted in the middle of a job prints its traceback,
+    one interrupted while the pool shuts down can hang it for ever. The pool
+    starts workers inside ``submit``, from this thread, and a child inherits
+    the signals its parent's thread blocks (through exec too): so SIGINT is
+    blocked here while submitting. Only this process then hears Ctrl-C, and
+    it stops the workers itself (``_stop``)."""
+    if threading.current_thread() is not threading.main_thread():
+        return pool.submit(_work, job)  # workers started here get Ctrl-C; we cannot help it
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(_work, job)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _stop(
+    pool: concurrent.futures.ProcessPoolExecutor,
+    running: Iterable[concurrent.futures.Future[tuple[int, Speech]]],
+    completed: bool,
+) -> None:
+    """Shut the pool down; when stopped early (an error, Ctrl-C, the caller
+    gone), the chunks not yet started are cancelled and those under way (a
+    second or so each) are let finish. Killing a worker instead can cut a
+    result off half-sent, and the pool then waits for its end for ever."""
+    if not completed:
+        for future in running:
+            future.cancel()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _speak(engine, job: _Job) -> Speech:  # type: ignore[no-untyped-def]

@@ -130,6 +130,9 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+# Requests started per slot beyond the oldest one not yet handed over.
+_AHEAD = 4
+_PICK_A_VOICE = "pick one from `briefing voices`, e.g. zh-CN-XiaoxiaoNeural"
 _RETRY_ADVICE = (
     "check the network and run the same command again (finished chunks are cached), "
     "or use --backend baker or espeak"
@@ -238,25 +241,54 @@ class EdgeBackend:
 
     def voices(self) -> list[Voice]:
         """The service's Chinese voices when its list can be fetched, else the built-in list."""
+        listed = self._listed_voices()
+        voices = [_voice_from_service(item) for item in listed or () if _is_chinese(item)]
+        return voices or list(BUILTIN_VOICES)
+
+    def _listed_voices(self) -> list[Mapping[str, Any]] | None:
+        """Every voice the service lists (all languages); None when the list
+        cannot be fetched (no network, or a relay that does not serve it)."""
         try:
             url = endpoint()
         except BriefingError:
-            return list(BUILTIN_VOICES)
+            return None
         if _voice_list_url(url) is None or self._unreachable:
-            return list(BUILTIN_VOICES)
+            return None
         _point_edge_tts_at(url)
         loop = asyncio.new_event_loop()
         try:
-            listed = loop.run_until_complete(
-                asyncio.wait_for(edge_tts.list_voices(), _LIST_TIMEOUT_S)
+            return list(
+                loop.run_until_complete(asyncio.wait_for(edge_tts.list_voices(), _LIST_TIMEOUT_S))
             )
         except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
             log.info("edge voice list unavailable (%s); using the built-in list", _describe(exc))
-            return list(BUILTIN_VOICES)
+            return None
         finally:
             loop.close()
-        voices = [_voice_from_service(item) for item in listed if item["Locale"].startswith("zh-")]
-        return voices or list(BUILTIN_VOICES)
+
+    def _check_voices(self, requests: Sequence[SpeechRequest]) -> None:
+        """Refuse, before anything is sent, a voice the service does not have.
+
+        The service answers a request for an unknown voice with silence, which
+        after every retry would read as a network fault, minutes into a run.
+        When its list cannot be fetched, only the form of the id is checked."""
+        wanted = {request.settings.voice for request in requests}
+        listed: list[Mapping[str, Any]] | None = None
+        for voice in sorted(wanted):
+            try:
+                edge_tts.Communicate("-", voice)
+            except ValueError as exc:
+                raise SynthesisError(
+                    f"{voice!r} is not an edge voice ({exc}); {_PICK_A_VOICE}"
+                ) from exc
+            if voice in {known.id for known in BUILTIN_VOICES}:
+                continue
+            listed = listed if listed is not None else self._listed_voices()
+            if listed is not None and voice not in {item["ShortName"] for item in listed}:
+                raise SynthesisError(
+                    f"{voice!r} is not an edge voice (the service does not list it); "
+                    f"{_PICK_A_VOICE}"
+                )
 
     # ---- synthesis ------------------------------------------------------------------
 
@@ -275,27 +307,48 @@ class EdgeBackend:
         if not requests:
             return
         _point_edge_tts_at(endpoint())
+        self._check_voices(requests)
         loop = asyncio.new_event_loop()
-        tasks: list[asyncio.Task[Any]] = []
+        # Any: the two kinds of task are told apart by the set they are in.
+        fetching: set[asyncio.Task[Any]] = set()
+        decoding: set[asyncio.Task[Any]] = set()
+        place: dict[asyncio.Task[Any], int] = {}  # the position of each task's request
+        slots = max(1, jobs)
+        started = oldest = 0  # requests started; the first not yet handed over
+        handed_over: set[int] = set()
+
+        def start_more() -> None:
+            # In the article's order, so chunks arrive roughly in order and the
+            # caller can encode the programme as it comes in (longest first
+            # would end with less idle time, by 1% here); and never far past
+            # the oldest one unfinished, so that what the caller has to hold
+            # until it comes stays small however long the article.
+            nonlocal started
+            while (
+                started < len(requests)
+                and len(fetching) < slots
+                and started < oldest + slots * _AHEAD
+            ):
+                task = loop.create_task(self._fetch(requests[started]))
+                place[task] = started
+                fetching.add(task)
+                started += 1
+
         try:
-            slots = asyncio.Semaphore(max(1, jobs))
-            # Slots are taken in the article's order, so chunks arrive roughly
-            # in order and the caller can encode the programme as it comes in.
-            # (Longest first would end with less idle time, by 1% here.)
-            # Any: the two kinds of task are told apart by the set they are in.
-            fetching: set[asyncio.Task[Any]] = {
-                loop.create_task(self._fetch(request, slots)) for request in requests
-            }
-            decoding: set[asyncio.Task[Any]] = set()
-            tasks.extend(fetching)
+            start_more()
             failure: BaseException | None = None
             while fetching or decoding:
                 done, _ = loop.run_until_complete(
                     asyncio.wait(fetching | decoding, return_when=asyncio.FIRST_COMPLETED)
                 )
                 for task in done:
+                    position = place.pop(task)
                     if task in decoding:
                         decoding.discard(task)
+                        handed_over.add(position)
+                        while oldest in handed_over:
+                            handed_over.remove(oldest)
+                            oldest += 1
                         yield task.result()
                         continue
                     fetching.discard(task)
@@ -307,24 +360,26 @@ class EdgeBackend:
                             other.cancel()
                         continue
                     decode = loop.create_task(self._decode(*task.result()))
+                    place[decode] = position
                     decoding.add(decode)
-                    tasks.append(decode)
+                if failure is None:
+                    start_more()
             if failure is not None:
                 raise failure
         finally:
-            _shut_down(loop, tasks)
+            _shut_down(loop, [*fetching, *decoding])
 
     async def _fetch(
-        self, request: SpeechRequest, slots: asyncio.Semaphore
+        self, request: SpeechRequest
     ) -> tuple[SpeechRequest, bytes, tuple[WordTiming, ...]]:
-        """The MP3 bytes and word timings of one request, after retries."""
+        """The MP3 bytes and word timings of one request, after retries.
+
+        Its slot is kept through the backoff: when the service is struggling,
+        fewer requests reach it, and a chunk's retries are not queued behind
+        every other chunk."""
         if not speakable(request.text):
             return request, b"", ()
-        # The slot is kept through the backoff: when the service is struggling,
-        # fewer requests reach it, and a chunk's retries are not queued behind
-        # every other chunk.
-        async with slots:
-            audio, words = await self._with_retries(request, request.label)
+        audio, words = await self._with_retries(request, request.label)
         return request, audio, words
 
     async def _decode(
@@ -383,10 +438,7 @@ class EdgeBackend:
                 connect_timeout=self.connect_timeout_s,
             )
         except ValueError as exc:
-            raise _Fatal(
-                f"{settings.voice!r} is not an edge voice ({exc})",
-                "pick one from `briefing voices`, e.g. zh-CN-XiaoxiaoNeural",
-            ) from exc
+            raise _Fatal(f"{settings.voice!r} is not an edge voice ({exc})", _PICK_A_VOICE) from exc
         audio = bytearray()
         words: list[WordTiming] = []
         try:
@@ -485,6 +537,10 @@ def _connection_url(wss_url: str) -> str:
         f"&Sec-MS-GEC={DRM.generate_sec_ms_gec()}"
         f"&Sec-MS-GEC-Version={edge_constants.SEC_MS_GEC_VERSION}"
     )
+
+
+def _is_chinese(item: Mapping[str, Any]) -> bool:
+    return str(item.get("Locale", "")).startswith("zh-")
 
 
 def _voice_from_service(item: Mapping[str, Any]) -> Voice:

@@ -7,6 +7,7 @@ callback receives 22 050 Hz int16 samples and word events.
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
 import threading
 from collections.abc import Iterator, Sequence
@@ -95,10 +96,17 @@ class EspeakBackend:
         self, requests: Sequence[SpeechRequest], jobs: int
     ) -> Iterator[tuple[int, Speech]]:
         lib = self._library()
-        for request in requests:
-            with self._lock:
-                speech = self._say(lib, request)
-            yield request.index, speech
+        # espeak-ng calls back into Python for every few ms of audio. Called in
+        # the main thread, a callback is where Ctrl-C's KeyboardInterrupt would
+        # be raised, and ctypes prints and drops exceptions raised there; in a
+        # thread of its own, the interrupt reaches the main thread, waiting.
+        with concurrent.futures.ThreadPoolExecutor(1, "espeak") as thread:
+            for request in requests:
+                yield request.index, thread.submit(self._say_alone, lib, request).result()
+
+    def _say_alone(self, lib: ctypes.CDLL, request: SpeechRequest) -> Speech:
+        with self._lock:
+            return self._say(lib, request)
 
     def _library(self) -> ctypes.CDLL:
         if self._lib is not None:

@@ -18,6 +18,7 @@ from types import FrameType
 import click
 
 from briefing import __version__
+from briefing.cli import interrupts
 from briefing.errors import BriefingError
 
 
@@ -53,7 +54,7 @@ def _terminate_cleanly() -> Iterator[None]:
 class _BriefingGroup(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
-            with _terminate_cleanly():
+            with _terminate_cleanly(), interrupts.stop_once():
                 return super().invoke(ctx)
         except BriefingError as exc:
             if ctx.obj and ctx.obj.get("debug"):

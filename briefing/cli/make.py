@@ -9,7 +9,7 @@ import click
 from briefing import pipeline
 from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
 from briefing.backends.base import backend_names
-from briefing.cli.progressbar import TerminalProgress
+from briefing.cli.progressbar import TerminalProgress, clock
 from briefing.cli.readings import lexicon_option
 
 
@@ -116,10 +116,9 @@ def make(
         )
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
-        minutes, seconds = divmod(briefing.duration_ms // 1000, 60)
         loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
         click.echo(
-            f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, "
+            f"Wrote {paths['audio']} ({clock(briefing.duration_ms // 1000)}, "
             f"{len(briefing.chapters)} chapters{loudness})",
             err=True,
         )
