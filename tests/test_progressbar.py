@@ -82,5 +82,6 @@ def test_make_says_what_it_does_and_what_came_from_the_cache(article):
 
     again = CliRunner().invoke(cli, [*command, "--force"])
     assert again.exit_code == 0, again.output
-    assert "4 of 4 chunks are in the cache from an earlier run; 0 to synthesise" in again.output
+    # the AI label, the title and the three sentences
+    assert "5 of 5 chunks are in the cache from an earlier run; 0 to synthesise" in again.output
     assert "Speaking" not in again.output

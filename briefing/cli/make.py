@@ -117,9 +117,10 @@ def make(
     briefing, paths = pipeline.make(config, TerminalProgress(quiet))
     if not quiet:
         loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
+        chapters = len(briefing.chapters)
         click.echo(
             f"Wrote {paths['audio']} ({clock(briefing.duration_ms // 1000)}, "
-            f"{len(briefing.chapters)} chapters{loudness})",
+            f"{chapters} chapter{'' if chapters == 1 else 's'}{loudness})",
             err=True,
         )
 
