@@ -1,0 +1,113 @@
+"""What a page says that is not the story: menus, prompts, notices, captions."""
+
+from __future__ import annotations
+
+import re
+
+from briefing.clean.document import HAN
+
+_IMAGE_NAME = re.compile(r"^[^\s/\\]{1,80}\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.I)
+
+_NAVIGATION = re.compile(
+    r"^(?:听新闻|聽新聞|收听|朗读|下一篇|上一篇|下一页|上一页|返回顶部|返回首页|返回列表|打印|打印本页|关闭|关闭窗口|"
+    r"分享|分享到.*|扫一扫.*|字号.*|字號.*|【?\s*大\s*中\s*小\s*】?|\d{1,7}|[（(]\s*完\s*[)）]|"
+    r"(?:上|下)一篇\s*[:：].*|相关(?:新闻|阅读|文章|链接|報導|报道)\s*[:：]|推荐阅读\s*[:：]|"
+    r"已收藏!?|收藏|知道了|点赞|赞|评论|我要评论|加载更多.*|\*\+\*加载更多.*|查看更多.*|"
+    r"[（(](?:原标题|原題|原题为|原標題)\s*[:：]?.*[)）]|原标题\s*[:：].*|本文原标题\s*[:：].*|"
+    r"[（(]?本文来自.*[)）]?|[（(].{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫|对本文有贡献)[)）]|"
+    r".{0,20}报料\s*[:：].*|您可通过.{0,30}收藏.*|.{0,10}已过查询时效.*|.{0,10}已過查詢時效.*|"
+    r"(?:当前位置|您的位置|现在位置|位置)\s*[:：].*|[■□◆●]\s*\S{1,12}|"
+    r"(?:首页|首頁)\s*(?:[>＞»/]\s*\S{1,10}\s*)*|技术支持\s*[:：].*|感谢您的反馈.*|"
+    r"(?:免责声明|版权声明|免責聲明|版權聲明)\s*[:：].*)$"
+)
+# Paragraphs that mark the end of the story: what follows is the page.
+TAIL_MARKER = re.compile(
+    r"^(?:相关\S{0,2}(?:新闻|阅读|文章|推荐|链接|報導|报道|资讯)(?:请关注.*)?|推荐阅读|推荐新闻|热点新闻|热门推荐|热门新闻|"
+    r"态度原创|本周热门|猜你喜欢|为您推荐|新媒体实验室|延伸阅读|更多新闻|精彩推荐|小编最近文章|"
+    r"作者最近文章|网友评论.*|我要评论.*|评论\s*[（(]?\d*[)）]?|\d+\s*人参与\s*\d*\s*评论|留言|"
+    r"版权声明|免责声明|跟贴广场.*)\s*[:：]?$"
+)
+# Prompts and notices of the page. Strong marks (a QR code, a copyright or
+# privacy notice) make a paragraph of up to 150 characters chrome; weak ones
+# (download our app, scan) only a short one, as stories mention them too.
+_PROMOTION = re.compile(
+    r"二维码|二維碼|未经授权不得转载|未經授權不得轉載|版权所有|版權所有|All rights reserved|"
+    r"Copyright\s*©|隐私(?:声明|政策)|隱私(?:聲明|權)|cookies?|更多原创资讯|"
+    r"(?:仅|僅)代表.{0,12}(?:观点|觀點)|不代表.{0,12}(?:观点|觀點|立场|立場)",
+    re.I,
+)
+_WEAK_PROMOTION = re.compile(
+    r"扫一扫|扫码|掃碼|(?:下载|安装).{0,8}(?:APP|App|app|客户端)|公众号|公眾號|粉丝团|粉絲團",
+    re.I,
+)
+_WEAK_PROMOTION_MAX_CHARS = 50
+_PROMOTION_MAX_CHARS = 150
+# Photo captions end with a credit: "（消防局提供）", "小花母亲供图", "（刘通摄）",
+# "视觉中国 资料", "中央社記者邱俊欽桃園傳真 105年3月19日".
+_CAPTION_CREDIT = re.compile(
+    rf"(?:[（(][^（）()]{{1,20}}(?:提供|供图|供圖|摄|攝|资料图|資料照|翻摄|翻攝)[)）]|"
+    rf"[{HAN}A-Za-z]{{1,12}}(?:供图|供圖|摄|攝)|视觉中国\s*资料|視覺中國|图片来源.{{0,20}}|"
+    rf"(?:中央社)?(?:记者|記者)\S{{2,10}}(?:传真|傳真|摄|攝)\s*\d{{2,4}}年\d{{1,2}}月\d{{1,2}}日|"
+    rf"[（(]图[/／][^）)]{{1,20}}[)）]|(?:记者|記者)[{HAN}]{{2,4}}\s*[图圖])$"
+)
+_CAPTION_MAX_CHARS = 120
+_CAPTION_START = re.compile(r"^(?:▲|△|图为|圖為|图：|圖：|图/|圖/|图片：|图片为|上图|下图)")
+
+_FOOTER_FIELDS = re.compile(
+    r"主办单位|主辦單位|版权所有|版權所有|地址[:：]|邮编[:：]|郵編|电话[:：]|電話[:：]|ICP备|ICP證|"
+    r"技术支持[:：]|联系我们|聯絡我們|网站地图"
+)
+_FOOTER_MAX_CHARS = 300
+
+
+def is_chrome(text: str) -> bool:
+    if _NAVIGATION.match(text) or _IMAGE_NAME.match(text) or is_caption(text):
+        return True
+    if len(text) <= _FOOTER_MAX_CHARS and len(_FOOTER_FIELDS.findall(text)) >= 2:
+        return True
+    if len(text) <= _WEAK_PROMOTION_MAX_CHARS and _WEAK_PROMOTION.search(text):
+        return True
+    return _is_foreign(text)
+
+
+_INLINE_CHROME = re.compile(
+    r"^[〔【\[][^〕】\]]{0,12}(?:報導|报道|報導)[〕】\]]\s*|"  # 〔即時新聞／綜合報導〕
+    r"[（(]\s*(?:本文来自|本文來自|原标题|原題|原题为|原標題|本文原标题)[^（）()]*[)）]|"
+    r"[（(][^（）()]{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫)[)）]"
+)
+_CLAUSE_OR_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”」』）)]*|$)")
+
+
+def without_chrome_sentences(text: str) -> str:
+    """Remove the page's own sentences from a paragraph, keeping the story's:
+    '…对疾控至关重要。(本文来自澎湃新闻，更多原创资讯请下载APP)' keeps its
+    first sentence; a paragraph that is only a notice disappears."""
+    text = _INLINE_CHROME.sub("", text).strip()
+    if len(text) > _PROMOTION_MAX_CHARS * 4 or not _is_notice(text):
+        return text
+    sentences = [s for s in _CLAUSE_OR_SENTENCE.findall(text) if s.strip()]
+    kept = "".join(s for s in sentences if not _is_notice(s)).strip()
+    # Mostly notice: the rest is its lead-in ("专注苹果新闻报道。扫描二维码…").
+    return kept if len(kept) > len(text) / 2 else ""
+
+
+_SPREAD_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff，,])")
+
+
+def _is_notice(text: str) -> bool:
+    """A copyright, privacy or QR-code notice, even spread out 版 权 所 有."""
+    return bool(_PROMOTION.search(_SPREAD_HAN.sub("", text)))
+
+
+def is_caption(text: str) -> bool:
+    if len(text) > _CAPTION_MAX_CHARS:
+        return False
+    return bool(_CAPTION_CREDIT.search(text) or _CAPTION_START.match(text))
+
+
+def _is_foreign(text: str) -> bool:
+    """A paragraph in another language (a 'go to our English site' banner)."""
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    kana = sum(1 for ch in text if "\u3040" <= ch <= "\u30ff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return kana >= 3 or (latin >= 20 and han < latin * 0.2)
