@@ -53,10 +53,11 @@ def build(document: Document) -> Article:
         sections.insert(0, Section(title="", paragraphs=[]))
     opening = sections[0]
     opening.title = short_title(headline)
-    opening.paragraphs.insert(0, headline)
+    if document.titled:
+        opening.paragraphs.insert(0, headline)
     sections = [section for section in sections if section.paragraphs]
     metadata = {f.name: getattr(document, f.name) for f in fields(Metadata)}
-    return Article(sections=sections, **metadata)
+    return Article(sections=sections, dropped=document.dropped, titled=document.titled, **metadata)
 
 
 def spoken_headline(title: str) -> str:

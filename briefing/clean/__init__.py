@@ -26,7 +26,9 @@ from __future__ import annotations
 import re
 
 from briefing.clean.document import Block, Document
+from briefing.clean.fragment import looks_like_html
 from briefing.clean.html import from_html, page_title
+from briefing.clean.record import apply, read_json_record, split_front_matter
 from briefing.clean.rules import from_blocks
 from briefing.clean.text import markdown_blocks, text_blocks
 from briefing.errors import InputError
@@ -39,19 +41,25 @@ def parse(raw: RawDocument) -> Document:
     """Turn decoded input into a Document, whatever its kind."""
     if raw.kind is Kind.HTML:
         document = from_html(raw.text)
-    elif raw.kind is Kind.MARKDOWN:
-        document = from_blocks(markdown_blocks(raw.text))
     else:
-        document = from_blocks(text_blocks(raw.text))
+        if raw.kind is Kind.JSON:
+            record = read_json_record(raw.text, raw.name)
+        else:
+            record = split_front_matter(raw.text)
+        document = Document(title="", blocks=[])
+        apply(document, record.fields)
+        if raw.kind is Kind.TEXT and not looks_like_html(record.body):
+            blocks = text_blocks(record.body)
+        else:
+            blocks = markdown_blocks(record.body)
+        document = from_blocks(blocks, document)
     document.url = document.url or raw.url
     if not any(block.heading_level == 0 for block in document.blocks):
         raise InputError(f"{raw.name}: no article text was found after removing page chrome")
     if not document.title:
-        document.title = _fallback_title(document, raw.name)
+        # No title: the first sentence names the briefing, and is read once, as
+        # the story's start.
+        document.titled = False
+        first = next(block.text for block in document.blocks if block.heading_level == 0)
+        document.title = re.split(r"(?<=[。！？!?])", first)[0]
     return document
-
-
-def _fallback_title(document: Document, name: str) -> str:
-    first = next(block.text for block in document.blocks if block.heading_level == 0)
-    sentence = re.split(r"(?<=[。！？!?])", first)[0]
-    return sentence if len(sentence) <= 40 else name

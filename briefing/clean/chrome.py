@@ -78,17 +78,21 @@ _INLINE_CHROME = re.compile(
 _CLAUSE_OR_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”」』）)]*|$)")
 
 
-def without_chrome_sentences(text: str) -> str:
+def without_chrome_sentences(text: str) -> tuple[str, list[str]]:
     """Remove the page's own sentences from a paragraph, keeping the story's:
     '…对疾控至关重要。(本文来自澎湃新闻，更多原创资讯请下载APP)' keeps its
-    first sentence; a paragraph that is only a notice disappears."""
+    first sentence; a paragraph that is only a notice disappears. Returns the
+    text kept and the notices removed."""
+    removed = [match.group(0).strip() for match in _INLINE_CHROME.finditer(text)]
     text = _INLINE_CHROME.sub("", text).strip()
     if len(text) > _PROMOTION_MAX_CHARS * 4 or not _is_notice(text):
-        return text
+        return text, removed
     sentences = [s for s in _CLAUSE_OR_SENTENCE.findall(text) if s.strip()]
     kept = "".join(s for s in sentences if not _is_notice(s)).strip()
     # Mostly notice: the rest is its lead-in ("专注苹果新闻报道。扫描二维码…").
-    return kept if len(kept) > len(text) / 2 else ""
+    if len(kept) > len(text) / 2:
+        return kept, removed + [s.strip() for s in sentences if _is_notice(s)]
+    return "", [*removed, text]
 
 
 _SPREAD_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff，,])")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import email.utils
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from briefing.clean.document import HAN, Document
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _TIME = r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?"
-_DATETIME = re.compile(rf"{_DATE}\s*(?:{_TIME})?")
+DATETIME = re.compile(rf"{_DATE}\s*(?:{_TIME})?")
 _DATELINE = re.compile(
     rf"^(?:(?:发布|更新|最新更新|最后更新|發布|時間|时间|日期)\S{{0,2}}\s*[:：]?\s*)?{_DATE}\s*"
     rf"(?:{_TIME})?\s*(?:(?:来源|來源|稿源)\s*[:：]\s*(\S.*?))?$"
@@ -135,9 +136,9 @@ def _take_fields(document: Document, text: str) -> bool:
     if not fields:
         return False
     rest = _FIELD.sub("", text)
-    for match in _DATETIME.finditer(rest):
+    for match in DATETIME.finditer(rest):
         document.published = document.published or _datetime(*match.groups())
-    rest = _DATETIME.sub("", rest)
+    rest = DATETIME.sub("", rest)
     if not _FIELD_GLUE.match(rest):
         return False
     for match in fields:
@@ -158,7 +159,7 @@ def _record_field(document: Document, key: str, value: str) -> None:
             tag for tag in LIST_SPLIT.split(value) if tag and tag not in document.tags
         ]
     elif key in ("发布时间", "发布日期", "發布時間", "时间", "時間", "日期"):
-        if match := _DATETIME.search(value):
+        if match := DATETIME.search(value):
             document.published = document.published or _datetime(*match.groups())
     elif key in (
         "责任编辑",
@@ -214,8 +215,28 @@ def _datetime(
         return None
 
 
-def parse_iso_date(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
+_RFC_2822 = re.compile(r"^[A-Za-z]{3},\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
+
+
+def parse_date(value: object) -> datetime | None:
+    """A date as records write it: ISO 8601 ("2020-05-01T04:46:37+00:00",
+    "2018-02-24T00:00:00.000Z"), RFC 2822 ("Mon, 18 Oct 2021 04:55:24 GMT"),
+    "2017-06-28 06:11", "2017/11/26", "2024年5月6日". A zone given is kept."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if not isinstance(value, str) or not (text := value.strip()):
         return None
+    if _RFC_2822.match(text):
+        try:
+            return email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if match := DATETIME.search(text):
+        return _datetime(*match.groups())
+    return None

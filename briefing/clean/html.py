@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import re
 
-from briefing.clean.chrome import is_caption
 from briefing.clean.document import HAN, SPACES, Document
 from briefing.clean.fields import (
     BYLINE,
     LIST_SPLIT,
     NOT_NAMES,
     name_list,
-    parse_iso_date,
+    parse_date,
     take_metadata,
 )
+from briefing.clean.fragment import drop_image_captions
 from briefing.clean.rules import from_blocks
 from briefing.clean.text import markdown_blocks
 from briefing.errors import InputError
@@ -52,7 +52,6 @@ def from_html(html: str) -> Document:
     return document
 
 
-_HTML_CAPTION_MAX_CHARS = 40
 _EARLY_CLOSE = re.compile(r"(?i)</(?:html|body)\s*>")
 _COMMENTS = re.compile(r"comment|跟贴|pinglun", re.I)
 
@@ -71,7 +70,7 @@ def _prepare_html(html: str) -> str:
         tree = lxml.html.fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         return html
-    changed = _drop_comment_sections(tree) + _drop_image_captions(tree)
+    changed = _drop_comment_sections(tree) + drop_image_captions(tree)
     return lxml.html.tostring(tree, encoding="unicode") if changed else html
 
 
@@ -88,39 +87,6 @@ def _drop_comment_sections(tree: object) -> int:
         if element.getparent() is not None:
             element.drop_tree()
     return len(doomed)
-
-
-def _drop_image_captions(tree: object) -> int:
-    """<p><img></p><p>小花家。</p>: the second paragraph is the photo's
-    caption when it is short and one clause, or ends with a credit. Text that
-    could be a short sentence of the story (it has a comma) stays."""
-    dropped = 0
-    for image in list(tree.iter("img")):  # type: ignore[attr-defined]
-        holder = image.getparent()
-        while holder is not None and holder.tag not in ("p", "div", "figure", "center"):
-            holder = holder.getparent()
-        if holder is None:
-            continue
-        if not holder.text_content().strip():
-            caption = holder.getnext()
-        elif holder.tag != "p":
-            caption = image.getnext()  # <img> among the article's paragraphs
-        else:
-            continue
-        if caption is None or caption.tag not in ("p", "div", "span", "center"):
-            continue
-        text = SPACES.sub(" ", caption.text_content()).strip()
-        if text and (
-            is_caption(text)
-            or (
-                len(text) <= _HTML_CAPTION_MAX_CHARS
-                and not re.search(r"[，,；;：:！？!?]", text)
-                and text.count("。") <= 1
-            )
-        ):
-            caption.drop_tree()
-            dropped += 1
-    return dropped
 
 
 _PROSE_MIN_HAN = 20
@@ -201,7 +167,7 @@ def _merge_page_metadata(document: Document, metadata: object) -> None:
         document.tags = _page_tags(getattr(metadata, "tags", None) or [], document)
     date = getattr(metadata, "date", None)
     if date and not document.published:
-        document.published = parse_iso_date(date)
+        document.published = parse_date(date)
 
 
 def page_title(page: str, heading: str) -> str:

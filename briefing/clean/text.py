@@ -1,11 +1,12 @@
-"""Blocks of pasted text and Markdown: paragraphs, headings, front matter."""
+"""Blocks of pasted text and Markdown: paragraphs and headings."""
 
 from __future__ import annotations
 
 import re
 
 from briefing.clean.chrome import is_caption
-from briefing.clean.document import SENTENCE_END, SPACES, Block
+from briefing.clean.document import SENTENCE_END, SPACES, Block, looks_like_heading
+from briefing.clean.fragment import fragment_blocks, looks_like_html
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -60,22 +61,30 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _MD_LIST = re.compile(r"^(?:[-*+]\s+|>\s*)")
 _MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?[\s:|-]+\|[\s:|-]*$")
 _MD_BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$")
-_BOLD_HEADING_MAX_CHARS = 40
 _LIST_ITEM = re.compile(r"^[-*+]\s+")
 _NAV_ITEM_MAX_CHARS = 6
 
 
+_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_SETEXT_UNDERLINE = re.compile(r"^(=+|-+)$")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
+
+
 def markdown_blocks(text: str) -> list[Block]:
-    lines = text.splitlines()
-    if (
-        lines and lines[0].strip() == "---"
-    ):  # YAML front matter: title/date/author kept as chrome lines
-        try:
-            end = lines.index("---", 1)
-        except ValueError:
-            end = 0
-        front = [_front_matter_line(line) for line in lines[1:end]]
-        lines = [line for line in front if line] + lines[end + 1 :]
+    """Paragraphs and headings of a Markdown body (front matter already
+    split off). Template tags ({% include … %}) are not text; a body written
+    in HTML, wholly or in part, gets its structure from the tags."""
+    text = _LIQUID.sub("", text)
+    if not looks_like_html(text):
+        return _markdown_lines(text.splitlines())
+    blocks: list[Block] = []
+    for piece in fragment_blocks(text):
+        blocks += [piece] if isinstance(piece, Block) else _markdown_lines(piece.splitlines())
+    return blocks
+
+
+def _markdown_lines(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     paragraph: list[str] = []
     list_items: list[str] = []
@@ -97,13 +106,23 @@ def markdown_blocks(text: str) -> list[Block]:
         stripped = SPACES.sub(" ", line).strip()
         heading = _MD_HEADING.match(stripped)
         bold = _MD_BOLD_LINE.match(stripped)
-        if heading:
+        if (underline := _SETEXT_UNDERLINE.match(stripped)) and len(paragraph) == 1:
+            # 标题 / ===== (or -----): the line above is a heading.
+            level = 1 if underline.group(1)[0] == "=" else 2
+            blocks.append(Block(paragraph.pop(), level))
+        elif heading:
             flush()
             blocks.append(Block(_strip_markdown(heading.group(2)), len(heading.group(1))))
-        elif bold and _is_bold_heading(_strip_markdown(bold.group(1))):
+        elif bold and looks_like_heading(_strip_markdown(bold.group(1))):
             flush()
             blocks.append(Block(_strip_markdown(bold.group(1)), 3, guessed=True))
-        elif not stripped or _MD_RULE.match(stripped):
+        elif _TABLE_ROW.match(stripped) and not _MD_RULE.match(stripped):
+            # A table row is read cell by cell, never with its bars.
+            flush()
+            cells = [_strip_markdown(cell) for cell in stripped.strip("|").split("|")]
+            if row := "，".join(cell for cell in cells if cell):
+                blocks.append(Block(row))
+        elif not stripped or stripped == ">" or _MD_RULE.match(stripped):
             flush()
         elif _LIST_ITEM.match(stripped):
             if paragraph:
@@ -115,34 +134,15 @@ def markdown_blocks(text: str) -> list[Block]:
             content = _strip_markdown(_MD_LIST.sub("", stripped))
             if list_items:
                 flush()
-            if content and is_caption(content):
-                # A caption or photo credit on its own line ends its paragraph.
+            if content and (is_caption(content) or _HARD_BREAK.search(line)):
+                # A caption or photo credit on its own line ends its paragraph,
+                # as does a hard line break.
                 paragraph.append(content)
-                blocks.append(Block("".join(paragraph)))
-                paragraph.clear()
+                flush()
             elif content:
                 paragraph.append(content)
     flush()
     return blocks
-
-
-def _is_bold_heading(text: str) -> bool:
-    return (
-        0 < len(text) <= _BOLD_HEADING_MAX_CHARS
-        and not text.endswith(tuple("。！？!?；;：:，,…"))
-        and "。" not in text
-        and not text.isdigit()
-    )
-
-
-def _front_matter_line(line: str) -> str:
-    key, _, value = line.partition(":")
-    value = value.strip().strip("\"'")
-    names = {"title": "# ", "date": "", "author": "作者:", "source": "来源:", "tags": "标签:"}
-    prefix = names.get(key.strip().lower())
-    if prefix is None or not value:
-        return ""
-    return prefix + value.strip("[]")
 
 
 def _strip_markdown(text: str) -> str:
