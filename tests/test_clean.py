@@ -20,6 +20,8 @@ def body(document: Document) -> list[str]:
 
 
 BODY = "今年是新中国成立70周年，是全面建成小康社会、实现第一个百年奋斗目标的关键之年。"
+SECOND = "我省648所学校分别与陕西422所学校结对，共同攻坚克难。"
+THIRD = "要加强对全会精神贯彻落实情况的监督检查。"
 
 
 @pytest.mark.parametrize(
@@ -174,8 +176,8 @@ def test_body_sentences_that_mention_chrome_words_stay() -> None:
 
 def test_markdown_headings_bold_lines_and_menus() -> None:
     markdown = (
-        "# 标题\n\n" + BODY + "\n\n**坚定制度自信，从三方面论述**\n\n" + BODY + "\n\n"
-        "- 推荐\n- 娱乐\n- 体育\n\n## 第二部分\n\n" + BODY + "\n"
+        "# 标题\n\n" + BODY + "\n\n**坚定制度自信，从三方面论述**\n\n" + SECOND + "\n\n"
+        "- 推荐\n- 娱乐\n- 体育\n\n## 第二部分\n\n" + THIRD + "\n"
     )
     document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
     assert document.title == "标题"
@@ -183,7 +185,7 @@ def test_markdown_headings_bold_lines_and_menus() -> None:
         ("坚定制度自信，从三方面论述", 3),
         ("第二部分", 2),
     ]
-    assert body(document) == [BODY, BODY, BODY]
+    assert body(document) == [BODY, SECOND, THIRD]
 
 
 def test_hard_wrapped_lines_join_without_losing_latin_spaces() -> None:

@@ -240,3 +240,18 @@ def parse_date(value: object) -> datetime | None:
     if match := DATETIME.search(text):
         return _datetime(*match.groups())
     return None
+
+
+_KEY_ONLY = re.compile(rf"^(?:{_FIELD_KEYS}|原标题|原標題|摘要|内容摘要)\s*[:：]$", re.I)
+_SPLIT_VALUE_MAX_CHARS = 40
+
+
+def joined_fields(texts: list[str]) -> list[str]:
+    """'来源:' on one line and '南方日报' on the next are one field."""
+    joined: list[str] = []
+    for text in texts:
+        if joined and _KEY_ONLY.match(joined[-1]) and len(text) <= _SPLIT_VALUE_MAX_CHARS:
+            joined[-1] += text
+        else:
+            joined.append(text)
+    return joined

@@ -38,6 +38,7 @@ _BODY_KEYS = (
     *("articlebody", "main_text", "story", "正文", "内容", "description", "summary"),
 )
 
+
 @dataclass
 class Record:
     """A metadata record split from its body."""

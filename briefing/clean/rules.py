@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import operator
 
-from briefing.clean.chrome import TAIL_MARKER, is_chrome, without_chrome_sentences
+from briefing.clean.chrome import (
+    TAIL_MARKER,
+    is_chrome,
+    is_prose,
+    menu_runs,
+    tidy,
+    without_bullet,
+    without_chrome_sentences,
+)
 from briefing.clean.document import Block, Document, same_text
-from briefing.clean.fields import CLOSING_NAME, take_inline_byline, take_metadata
+from briefing.clean.fields import CLOSING_NAME, joined_fields, take_inline_byline, take_metadata
 
 log = logging.getLogger(__name__)
 
@@ -19,19 +29,37 @@ def from_blocks(
     noting every line not read in its ``dropped``. Pasted text has no marked
     title: ``guess_title`` takes its first short line."""
     document = document or Document(title="", blocks=[])
+    blocks = _tidied(blocks)
+    started = list(itertools.accumulate((is_prose(b.text) for b in blocks), operator.or_))
+    levels = [b.heading_level if not b.guessed else 0 for b in blocks]
+    items = [b.text if not levels[i] else "" for i, b in enumerate(blocks)]
+    if items and not document.title:
+        items[0] = ""  # a title yet to be found is no menu entry
+    menus = menu_runs(items, started)
     body_chars = 0
     ended = False  # after "相关新闻" and the like, only metadata is taken
-    for block in blocks:
-        text, notices = without_chrome_sentences(block.text.strip())
+    lead: set[str] = set()
+    for i, block in enumerate(blocks):
+        if i in menus and not levels[i]:
+            # A byline may sit among the short lines: its metadata is kept.
+            take_metadata(document, block.text, before_body=body_chars == 0)
+            document.dropped.append(block.text)
+            continue
+        text, notices = without_chrome_sentences(block.text)
         document.dropped += notices
         if not text:
             continue
+        if len(text) >= _REPEAT_MIN_CHARS and text in lead:
+            document.dropped.append(text)  # a subtitle or the lead said again
+            continue
+        if body_chars == 0:
+            lead.add(text)  # what the page says up to its first paragraph
         if block.heading_level == 1 and not document.title:
             document.title = text
             continue
         if (block.heading_level or body_chars == 0) and same_text(text, document.title):
             continue  # the title again (front matter, then an H1): read it once
-        if take_metadata(document, text, before_body=body_chars == 0):
+        if take_metadata(document, without_bullet(text), before_body=body_chars == 0):
             document.dropped.append(text)
             continue
         if TAIL_MARKER.match(text):
@@ -64,6 +92,28 @@ def from_blocks(
         document.author = document.author or match.group(1)
         document.blocks[-1].text = document.blocks[-1].text[: match.start()]
     return document
+
+
+_REPEAT_MIN_CHARS = 8
+
+
+def _tidied(blocks: list[Block]) -> list[Block]:
+    """Blocks without entities, bullets and IDs, split fields joined."""
+    tidied = [Block(tidy(b.text), b.heading_level, b.guessed) for b in blocks]
+    tidied = [b for b in tidied if b.text]
+    paragraphs = [b for b in tidied if not b.heading_level]
+    if len(joined_fields([b.text for b in paragraphs])) == len(paragraphs):
+        return tidied
+    result: list[Block] = []
+    for block in tidied:
+        previous = result[-1] if result else None
+        if previous and not block.heading_level and not previous.heading_level:
+            pair = joined_fields([previous.text, block.text])
+            if len(pair) == 1:
+                result[-1] = Block(pair[0])
+                continue
+        result.append(block)
+    return result
 
 
 def _is_title_like(text: str) -> bool:
