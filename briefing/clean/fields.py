@@ -35,7 +35,7 @@ BYLINE = re.compile(
 )
 # "（记者 陆一夫）" or "（中央社記者邱俊欽桃園19日電）" inside the first sentence.
 _INLINE_BYLINE = re.compile(
-    rf"[（(]\s*(?:本报|本報|中央社|新华社|新華社)?(?:记者|記者)\s*(?P<names>[{HAN}]{{2,4}}"
+    rf"[（(]\s*(?:本报|本報|中央社|新华社|新華社)?(?:记者|記者)[\s/／:：]*(?P<names>[{HAN}]{{2,4}}"
     rf"(?:[\s、,，][{HAN}]{{2,4}})*)(?P<rest>[^）)]{{0,14}})[)）]"
 )
 _NAME_SLASH_OUTLET = re.compile(
@@ -255,3 +255,43 @@ def joined_fields(texts: list[str]) -> list[str]:
         else:
             joined.append(text)
     return joined
+
+
+# A dataset line fuses the headline with the story: "…复出新浪体育讯北京时间…",
+# "…审判新华网北京7月12日电 …", "…套机新低（中关村在线数码影像行情报道）佳能…".
+_NEWS_FLASH = re.compile(rf"(?<=[{HAN}])(?:讯|訊)")
+_DATELINE_WIRE = re.compile(rf"(?<=[{HAN}])\d{{1,2}}月\d{{1,2}}日(?:电|電)")
+_REPORTED_BY = re.compile(
+    rf"[（(](?P<outlet>[{HAN}A-Za-z]{{2,8}}?(?:在线|網|网|报|報|社|台|新闻|新聞))[^（）()]{{0,16}}"
+    rf"(?:报道|報導|报导)[)）]"
+)
+_FUSED_TITLE_CHARS = (4, 40)
+
+
+def fused_title(text: str) -> tuple[str, str, str] | None:
+    """(headline, outlet, story) when ``text`` starts with a headline run
+    into the story's outlet lead; None when it does not."""
+    from briefing.words import cut
+
+    lowest, highest = _FUSED_TITLE_CHARS
+    window = text[: highest + 30]
+    if match := _REPORTED_BY.search(window):
+        title, outlet, story = text[: match.start()], match.group("outlet"), text[match.end() :]
+    else:
+        anchor = _NEWS_FLASH.search(window) or _DATELINE_WIRE.search(window)
+        if anchor is None:
+            return None
+        words = cut(text[: anchor.start()], hmm=False)
+        if anchor.re is _DATELINE_WIRE and words:
+            words.pop()  # the place the wire was filed from: 北京
+        if not words:
+            return None
+        outlet = words.pop()
+        if len(outlet) <= 2 and words and len(words[-1]) <= 3:
+            outlet = words.pop() + outlet  # 新浪 + 体育
+        title = "".join(words)
+        story = text[len(title) :]
+    title = title.strip()
+    if not lowest <= len(title) <= highest or re.search("[。！？!?]", title):
+        return None
+    return title, outlet, story.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import operator
+import re
 
 from briefing.clean.chrome import (
     TAIL_MARKER,
@@ -16,7 +17,13 @@ from briefing.clean.chrome import (
     without_chrome_sentences,
 )
 from briefing.clean.document import Block, Document, same_text
-from briefing.clean.fields import CLOSING_NAME, joined_fields, take_inline_byline, take_metadata
+from briefing.clean.fields import (
+    CLOSING_NAME,
+    fused_title,
+    joined_fields,
+    take_inline_byline,
+    take_metadata,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,14 @@ def from_blocks(
         ):
             document.title = text
             continue
+        if (
+            block.heading_level == 0
+            and not document.title
+            and body_chars == 0
+            and (fused := fused_title(text))
+        ):
+            document.title, outlet, text = fused
+            document.source = document.source or outlet
         if block.heading_level == 0:
             text = take_inline_byline(document, text, first=body_chars == 0)
             if not text:
@@ -91,7 +106,17 @@ def from_blocks(
     if document.blocks and (match := CLOSING_NAME.search(document.blocks[-1].text)):
         document.author = document.author or match.group(1)
         document.blocks[-1].text = document.blocks[-1].text[: match.start()]
+    if document.blocks and (match := _FUSED_TAIL.search(document.blocks[-1].text)):
+        document.dropped.append(match.group(0))
+        document.blocks[-1].text = document.blocks[-1].text[: match.start()]
     return document
+
+
+# After the story's last sentence, words run into it with no punctuation: an
+# editor's code "(XWT185)", "我要评论", a related headline, a table's caption.
+_FUSED_TAIL = re.compile(
+    r"(?<=[。！？!?”」』])\s*(?:[（(][A-Z]{2,6}\d{2,8}[)）]|[^。！？!?，,：:；;、（）()“”「」\s]{1,24})$"
+)
 
 
 _REPEAT_MIN_CHARS = 8
