@@ -19,6 +19,7 @@ MAX_TITLE_CHARS = 24
 _EVEN_CHAPTER_CHARS = 900
 _MIN_SPLIT_CHARS = 1500
 _LEAD_SENTENCE_MAX_CHARS = 30
+_TITLE_BAR = re.compile(r"\s*[|｜]\s*")
 _COLUMN_MARK = re.compile(r"^[【\[][^】\]]{1,20}[】\]]\s*")
 # Numbered headings by rank: 第一部分/第一章 above 一、 above （一） above 1.
 # Only the highest rank present becomes chapters; lower ranks are list items
@@ -61,8 +62,10 @@ def build(document: Document) -> Article:
 
 
 def spoken_headline(title: str) -> str:
-    """The title as read aloud: without a 【column】 mark in front."""
-    return _COLUMN_MARK.sub("", title).strip() or title
+    """The title as read aloud: without a 【column】 mark in front, its bars
+    (深度 | 从天之骄子…) read as a pause."""
+    spoken = _COLUMN_MARK.sub("", title).strip() or title
+    return _TITLE_BAR.sub("，", spoken)
 
 
 def short_title(text: str) -> str:

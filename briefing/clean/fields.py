@@ -13,7 +13,7 @@ _TIME = r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?"
 DATETIME = re.compile(rf"{_DATE}\s*(?:{_TIME})?")
 _DATELINE = re.compile(
     rf"^(?:(?:发布|更新|最新更新|最后更新|發布|時間|时间|日期)\S{{0,2}}\s*[:：]?\s*)?{_DATE}\s*"
-    rf"(?:{_TIME})?\s*(?:(?:来源|來源|稿源)\s*[:：]\s*(\S.*?))?$"
+    rf"(?:上午|下午|早上|晚上)?\s*(?:{_TIME})?\s*(?:(?:来源|來源|稿源)\s*[:：]\s*(\S.*?))?$"
 )
 # "来源：天天基金网", "作者：医技药剂党支部 | 浏览次数: 2168": a line made only of
 # key: value fields is page chrome; the values are the article's metadata.
@@ -38,6 +38,11 @@ _INLINE_BYLINE = re.compile(
     rf"[（(]\s*(?:本报|本報|中央社|新华社|新華社)?(?:记者|記者)[\s/／:：]*(?P<names>[{HAN}]{{2,4}}"
     rf"(?:[\s、,，][{HAN}]{{2,4}})*)(?P<rest>[^）)]{{0,14}})[)）]"
 )
+# "記者莊友直／台北報導" opening the story, "〔記者林岳甫／台北報導〕" after a subtitle.
+_DESK_BYLINE = re.compile(
+    rf"[〔【\[（(]?(?:记者|記者)\s*(?P<names>[{HAN}]{{2,4}}(?:[、,，][{HAN}]{{2,4}})*)\s*[／/]"
+    rf"(?P<rest>[{HAN}]{{0,8}})(?:報導|报道|报导|電|电)[〕】\]）)]?"
+)
 _NAME_SLASH_OUTLET = re.compile(
     rf"^([{HAN}]{{2,4}})\s*[/／]\s*([{HAN}]{{2,10}}(?:报|報|网|網|社|台|刊))$"
 )
@@ -53,8 +58,12 @@ NOT_NAMES = frozenset(
 )
 
 
+_NAME_SPLIT = re.compile(r"[;；,，、|｜]+|(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
+
+
 def name_list(text: str) -> list[str]:
-    return [name for name in LIST_SPLIT.split(text) if name and name not in NOT_NAMES]
+    """Names in a list: 张三、李四 / 张三 李四; "Vicky Xiao" stays one name."""
+    return [name for name in _NAME_SPLIT.split(text) if name and name not in NOT_NAMES]
 
 
 # "…实现轻松换新iPhone。(李楠)": the writer's name closing the story.
@@ -128,10 +137,14 @@ def _take_credits(document: Document, text: str) -> bool:
     return True
 
 
+_PIPED_KEY = re.compile(rf"({_FIELD_KEYS})\s*[|｜]\s*", re.I)
+
+
 def _take_fields(document: Document, text: str) -> bool:
     """A line made only of key: value fields (来源: …  作者: …  浏览次数: …)."""
     if len(text) > 120:
         return False
+    text = _PIPED_KEY.sub(r"\1：", text)  # 作者 | Lianzi   编辑 | Vicky Xiao
     fields = list(_FIELD.finditer(text))
     if not fields:
         return False
@@ -187,7 +200,7 @@ def take_inline_byline(document: Document, text: str, first: bool) -> str:
         return text
     if (lead := _OUTLET_LEAD.match(text)) and not document.source:
         document.source = lead.group("outlet")
-    match = _INLINE_BYLINE.search(text[:60])
+    match = _INLINE_BYLINE.search(text[:60]) or _DESK_BYLINE.search(text[:80])
     if not match:
         return text
     if agency := re.match(r"[（(]\s*(中央社|新华社|新華社)", match.group(0)):

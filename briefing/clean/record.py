@@ -39,6 +39,10 @@ _BODY_KEYS = (
 )
 
 
+# A crawler's title may end with the page's font-size control (…90萬元字級：).
+_TITLE_CONTROLS = re.compile(r"(?:字級|字级|字號|字号|字體|字体)\s*[:：]?\s*$")
+
+
 @dataclass
 class Record:
     """A metadata record split from its body."""
@@ -151,7 +155,7 @@ def apply(document: Document, fields: Mapping[str, object]) -> None:
     """Fill the document's metadata from a record's fields; the record is the
     publisher's own statement, so it wins over what the body's lines suggest."""
     if title := _text(_first(fields, _TITLE_KEYS)):
-        document.title = title
+        document.title = _TITLE_CONTROLS.sub("", title).strip()
     if author := _text(_first(fields, _AUTHOR_KEYS)):
         document.author = author
     if source := _text(_first(fields, _SOURCE_KEYS)):
