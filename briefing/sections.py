@@ -16,6 +16,9 @@ from briefing.article import Article, Metadata, Section
 from briefing.clean import Block, Document
 
 MAX_TITLE_CHARS = 24
+# A news voice reads about 270 Chinese characters a minute (edge's
+# Yunyang and Xiaoxiao at their default rate); plan estimates with it.
+READING_CHARS_PER_MINUTE = 270
 _EVEN_CHAPTER_CHARS = 900
 _MIN_SPLIT_CHARS = 1500
 _LEAD_SENTENCE_MAX_CHARS = 30
@@ -59,6 +62,16 @@ def build(document: Document) -> Article:
     sections = [section for section in sections if section.paragraphs]
     metadata = {f.name: getattr(document, f.name) for f in fields(Metadata)}
     return Article(sections=sections, dropped=document.dropped, titled=document.titled, **metadata)
+
+
+def section_chars(section: Section) -> int:
+    """The characters a chapter reads, as written."""
+    return sum(len(paragraph) for paragraph in section.paragraphs)
+
+
+def estimated_minutes(chars: int) -> float:
+    """About how long ``chars`` characters take to read aloud."""
+    return chars / READING_CHARS_PER_MINUTE
 
 
 def spoken_headline(title: str) -> str:
