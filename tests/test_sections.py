@@ -35,9 +35,13 @@ def test_the_opening_chapter_starts_with_the_spoken_headline() -> None:
 
 def test_markdown_and_html_headings() -> None:
     doc = document(p(), Block("背景", 2), p(), Block("进展", 2), Block("最新情况", 3), p())
-    assert titles(doc) == ["一篇文章的标题", "背景", "进展"]
-    # the h3 right under an h2 is read as the chapter's next line, not a chapter
+    # a group (##) right above its first item (###): the item has its chapter,
+    # and the group's heading is read at its start
+    assert titles(doc) == ["一篇文章的标题", "背景", "最新情况"]
     assert build(doc).sections[2].paragraphs[:2] == ["进展", "最新情况"]
+    # a heading right under one of its own rank is read as its subtitle
+    doc = document(p(), Block("背景", 2), Block("这是副标题", 2), p())
+    assert titles(doc) == ["一篇文章的标题", "背景"]
 
 
 def test_chinese_numbered_headings() -> None:

@@ -35,13 +35,16 @@ SENTENCE_END = '。！？!?…；;”」』"）)'
 HAN = r"\u4e00-\u9fff"
 
 _BOLD_HEADING_MAX_CHARS = 40
+_QUESTION_HEADING_MAX_CHARS = 16
 
 
 def looks_like_heading(text: str) -> bool:
     """A short line that is no sentence: a bold line or paragraph that may be a subheading."""
     return (
         0 < len(text) <= _BOLD_HEADING_MAX_CHARS
-        and not text.endswith(tuple("。！？!?；;：:，,…"))
+        and not text.endswith(tuple("。！；;：:，,…"))
+        # a question heads a section (新一代iPhone何时登场?) when it is short
+        and (not text.endswith(("？", "?")) or len(text) <= _QUESTION_HEADING_MAX_CHARS)
         and "。" not in text
         and not text.isdigit()
     )
