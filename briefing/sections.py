@@ -39,6 +39,7 @@ _LIST_ITEM_END = ("。", "！", "？", "；", ";", "，", ",", "：", ":")
 # Short label paragraphs that head the parts of a digest (国内资讯, 基金动向).
 _LABEL_HEADING = re.compile(r"^(?=.*[\u4e00-\u9fff])[^。！？；;：:]{2,24}(?<![，,、…])$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]")
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[)）]")
 _APPENDIX = re.compile(
     r"^(?:名词解释|名詞解釋|附录|附錄|附件|附表|参考文献|參考文獻|注释|註釋)\S{0,12}$"
 )
@@ -192,6 +193,7 @@ def _labels(blocks: list[Block]) -> set[int]:
         if not block.heading_level
         and _LABEL_HEADING.match(block.text)
         and not any(rank.match(block.text) for rank in _NUMBERED_RANKS)
+        and not _LIST_NUMBER.match(block.text)
     ]
     labels = set()
     for i, end in zip(candidates, [*candidates[1:], len(blocks)]):  # noqa: B905

@@ -468,7 +468,9 @@ CASES = [
     Expected(
         page("17-html-chinanews-neixu.html"),
         title="【中国稳健前行】坚定实施扩大内需战略",
-        chapters=["【中国稳健前行】坚定实施扩大内需战略"],
+        # the 【column】 mark is not read as part of the headline, nor named in its
+        # chapter (as for the seed's 【思想周刊·政声】 in tests/test_articles.py)
+        chapters=["坚定实施扩大内需战略"],
         chapters_complete=False,  # long and without headings: chapters by length
         source="求是网",
         published=datetime(2020, 7, 4, 12, 10, 24),

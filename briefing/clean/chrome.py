@@ -200,19 +200,37 @@ def is_prose(text: str) -> bool:
 
 def menu_runs(texts: list[str], story_started: list[bool]) -> set[int]:
     """Indexes of menu entries: runs of at least four short items (a portal's
-    category list), or, before the story starts, of two (an account name and
-    its slogan, a magazine's subscription lines)."""
+    category list), or, before the story starts, of two, where a slogan or a
+    follow prompt counts as an item too (an account's name, its slogan and
+    关注我们; a magazine's subscription lines)."""
     found: set[int] = set()
     start = 0
     for i in range(len(texts) + 1):
-        if i < len(texts) and is_menu_item(texts[i]):
+        if i < len(texts) and (
+            is_menu_item(texts[i]) or (not story_started[i] and _is_lead_in_line(texts[i]))
+        ):
             continue
         run = range(start, i)
-        least = _MENU_RUN if any(story_started[j] for j in run) else _LEAD_IN_RUN
-        if len(run) >= least:
+        lead_in = not any(story_started[j] for j in run)
+        if len(run) >= (_LEAD_IN_RUN if lead_in else _MENU_RUN):
+            last = texts[run[-1]] if run else ""
+            if lead_in and not is_menu_item(last) and not is_chrome(last):
+                run = range(start, i - 1)  # a kicker right above the story is read
             found.update(run)
         start = i + 1
     return found
+
+
+_LEAD_IN_LINE_MAX_CHARS = 24
+
+
+def _is_lead_in_line(text: str) -> bool:
+    """A short line above the story that says nothing of it: no sentence, no
+    field (a dateline or '各位代表：' has a colon), or a line of chrome."""
+    if not text:
+        return False
+    short = len(text) <= _LEAD_IN_LINE_MAX_CHARS and not re.search("[。！？!?：:]", text)
+    return short or is_chrome(text)
 
 
 _ENTITY_WITHOUT_SEMICOLON = re.compile(r"&(nbsp|ensp|emsp|amp|lt|gt|quot)(?![;\w])", re.I)

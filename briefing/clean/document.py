@@ -44,7 +44,11 @@ def looks_like_heading(text: str) -> bool:
         0 < len(text) <= _BOLD_HEADING_MAX_CHARS
         and not text.endswith(tuple("。！；;：:，,…"))
         # a question heads a section (新一代iPhone何时登场?) when it is short
-        and (not text.endswith(("？", "?")) or len(text) <= _QUESTION_HEADING_MAX_CHARS)
+        # (an interviewer's "出国前：政治科目会出啥考题？" is no heading)
+        and (
+            not text.endswith(("？", "?"))
+            or (len(text) <= _QUESTION_HEADING_MAX_CHARS and not re.search("[:：]", text))
+        )
         and "。" not in text
         and not text.isdigit()
     )
