@@ -72,7 +72,7 @@ TAIL_MARKER = re.compile(
     r"态度原创|本周热门|猜你喜欢|为您推荐|新媒体实验室|延伸阅读|更多新闻|精彩推荐|小编最近文章|"
     r"作者最近文章|网友评论.*|我要评论.*|评论\s*[（(]?\d*[)）]?|\d+\s*人参与\s*\d*\s*评论|留言|"
     r"版权声明|免责声明|跟贴广场.*|前情回顾|往期回顾|往期推荐|往期精选|推荐文章|"
-    r"被以下专辑收录.*|参考来源|参考资料|参考链接|TA的文章|相关阅读推荐)\s*[:：]?$"
+    r"被以下专辑收录.*|跟贴热词|参考来源|参考资料|参考链接|TA的文章|相关阅读推荐)\s*[:：]?$"
 )
 # Prompts and notices of the page. Strong marks (a QR code, a copyright or
 # privacy notice) make a paragraph of up to 150 characters chrome; weak ones
@@ -126,6 +126,7 @@ def is_chrome(text: str) -> bool:
 
 
 _INLINE_CHROME = re.compile(
+    r"^(?:内容)?(?:摘要|提要)\s*[:：]\s*|"  # the label goes, the summary is read
     r"^[〔【\[][^〕】\]]{0,12}(?:報導|报道|報導)[〕】\]]\s*|"  # 〔即時新聞／綜合報導〕
     r"[（(]\s*(?:本文来自|本文來自|原标题|原題|原题为|原標題|本文原标题)[^（）()]*[)）]|"
     r"[（(][^（）()]{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫)[)）]|"

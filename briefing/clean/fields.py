@@ -15,6 +15,8 @@ _DATELINE = re.compile(
     rf"^(?:(?:发布|更新|最新更新|最后更新|發布|時間|时间|日期)\S{{0,2}}\s*[:：]?\s*)?{_DATE}\s*"
     rf"(?:上午|下午|早上|晚上)?\s*(?:{_TIME})?\s*(?:(?:来源|來源|稿源)\s*[:：]\s*(\S.*?))?$"
 )
+# "TNW中文站2016年10月14日07:17": the outlet, then the date and time.
+_OUTLET_DATELINE = re.compile(rf"^([{HAN}A-Za-z]{{2,12}}?)\s*(?={_DATE}\s*(?:{_TIME})?$)")
 # "来源：天天基金网", "作者：医技药剂党支部 | 浏览次数: 2168": a line made only of
 # key: value fields is page chrome; the values are the article's metadata.
 _FIELD_KEYS = (
@@ -74,8 +76,10 @@ CLOSING_NAME = re.compile(
 
 def take_metadata(document: Document, text: str, before_body: bool) -> bool:
     """If ``text`` is a metadata line, record it and return True."""
-    if match := _DATELINE.match(text):
+    dated = _OUTLET_DATELINE.match(text)
+    if match := _DATELINE.match(text[dated.end(1) :] if dated else text):
         year, month, day, hour, minute, second, source = match.groups()
+        source = source or (dated.group(1) if dated else None)
         published = _datetime(year, month, day, hour, minute, second)
         if published is None:
             return False

@@ -64,8 +64,13 @@ def from_blocks(
         if block.heading_level == 1 and not document.title:
             document.title = text
             continue
-        if (block.heading_level or body_chars == 0) and same_text(text, document.title):
-            continue  # the title again (front matter, then an H1): read it once
+        if same_text(text, document.title) or (
+            body_chars == 0 and _within_title(text, document.title)
+        ):
+            # The title again (front matter, then an H1; repeated at the end;
+            # 国务院关于…的报告 under "发布 | 国务院关于…的报告（全文）"): read once.
+            document.dropped.append(text)
+            continue
         if take_metadata(document, without_bullet(text), before_body=body_chars == 0):
             document.dropped.append(text)
             continue
@@ -120,6 +125,11 @@ _FUSED_TAIL = re.compile(
 
 
 _REPEAT_MIN_CHARS = 8
+
+
+def _within_title(text: str, title: str) -> bool:
+    bare, bare_title = re.sub(r"[\W_]+", "", text), re.sub(r"[\W_]+", "", title)
+    return len(bare) >= _REPEAT_MIN_CHARS and bare in bare_title
 
 
 def _tidied(blocks: list[Block]) -> list[Block]:
