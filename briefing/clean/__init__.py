@@ -48,10 +48,10 @@ def parse(raw: RawDocument) -> Document:
             record = split_front_matter(raw.text)
         document = Document(title="", blocks=[])
         apply(document, record.fields)
-        if raw.kind is Kind.TEXT and not looks_like_html(record.body):
-            blocks = text_blocks(record.body)
-        else:
+        if raw.kind is Kind.MARKDOWN or looks_like_html(record.body):
             blocks = markdown_blocks(record.body)
+        else:
+            blocks = text_blocks(record.body)
         document = from_blocks(blocks, document)
     document.url = document.url or raw.url
     if not any(block.heading_level == 0 for block in document.blocks):

@@ -127,7 +127,8 @@ def is_chrome(text: str) -> bool:
 
 _INLINE_CHROME = re.compile(
     r"^(?:内容)?(?:摘要|提要)\s*[:：]\s*|"  # the label goes, the summary is read
-    r"^[〔【\[][^〕】\]]{0,12}(?:報導|报道|報導)[〕】\]]\s*|"  # 〔即時新聞／綜合報導〕
+    # 〔即時新聞／綜合報導〕 (a reporter's 〔記者…／台北報導〕 is a byline, read as one)
+    r"^[〔【\[](?![^〕】\]]*(?:记者|記者))[^〕】\]]{0,12}(?:報導|报道|報導)[〕】\]]\s*|"
     r"[（(]\s*(?:本文来自|本文來自|原标题|原題|原题为|原標題|本文原标题)[^（）()]*[)）]|"
     r"[（(][^（）()]{0,12}(?:亦有贡献|亦有貢獻|参与采写|參與採寫)[)）]|"
     # a photo credit and share widget run into the text (資料照／記者…攝影 分享 facebook)

@@ -40,8 +40,11 @@ def from_blocks(
     started = list(itertools.accumulate((is_prose(b.text) for b in blocks), operator.or_))
     levels = [b.heading_level if not b.guessed else 0 for b in blocks]
     items = [b.text if not levels[i] else "" for i, b in enumerate(blocks)]
-    if items and not document.title:
-        items[0] = ""  # a title yet to be found is no menu entry
+    if not document.title:
+        # The title yet to be found (the first line that is not chrome) is no menu entry.
+        first = next((i for i, text in enumerate(items) if text and not is_chrome(text)), None)
+        if first is not None:
+            items[first] = ""
     menus = menu_runs(items, started)
     body_chars = 0
     ended = False  # after "相关新闻" and the like, only metadata is taken
