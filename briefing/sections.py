@@ -146,7 +146,7 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
     each head a paragraph of the story are headings too, as is a glossary or
     appendix line (名词解释, 附件)."""
     present = []
-    for rank in _NUMBERED_RANKS:
+    for rank_number, rank in enumerate(_NUMBERED_RANKS):
         numbered = {
             i
             for i, block in enumerate(blocks)
@@ -155,13 +155,43 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
             and not block.text.endswith(_LIST_ITEM_END)
         }
         if len(numbered) >= 2:
-            present.append(numbered)
+            present.append((rank_number, numbered))
     if present:
-        blocks = _with_level(blocks, present[0], 2)
+        top, numbered = present[0]
+        blocks = _with_level(blocks, numbered, 2)
         if len(present) > 1:
-            blocks = _with_level(blocks, present[1] & _inside_long_parts(blocks), 3)
+            blocks = _with_level(blocks, present[1][1] & _inside_long_parts(blocks), 3)
+        else:
+            for rank in _NUMBERED_RANKS[top + 1 :]:
+                split = _split_fused_headings(blocks, rank)
+                if split is not None:
+                    blocks = split
+                    break
     blocks = _with_level(blocks, _labels(blocks), 2)
     return _with_level(blocks, {i for i, b in enumerate(blocks) if _APPENDIX.match(b.text)}, 2)
+
+
+def _split_fused_headings(blocks: list[Block], rank: re.Pattern[str]) -> list[Block] | None:
+    """In a part too long to hear in one go, paragraphs that open with a
+    numbered short sentence (（八）切实保障和改善民生。坚持…) are cut into that
+    heading and the rest; None unless at least two are."""
+    inside = _inside_long_parts(blocks)
+    heads = {}
+    for i in inside:
+        text = blocks[i].text
+        if rank.match(text) and (match := _FIRST_SENTENCE.match(text)):
+            head = match.group(1)
+            if len(head) <= _NUMBERED_HEADING_MAX_CHARS and len(text) > len(head):
+                heads[i] = head
+    if len(heads) < 2:
+        return None
+    split: list[Block] = []
+    for i, block in enumerate(blocks):
+        if i in heads:
+            split += [Block(heads[i], 3), Block(block.text[len(heads[i]) :].strip())]
+        else:
+            split.append(block)
+    return split
 
 
 def _with_level(blocks: list[Block], indexes: set[int], level: int) -> list[Block]:

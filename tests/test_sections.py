@@ -224,3 +224,26 @@ def test_plan_says_when_there_is_no_title(tmp_path: Path) -> None:
     assert plan["title"] == PARAGRAPH  # not the file name
     chunks = [chunk["text"] for section in plan["sections"] for chunk in section["chunks"]]
     assert "".join(chunks) == PARAGRAPH  # read once
+
+
+def test_numbered_headings_run_into_their_paragraph_head_chapters_of_a_long_part() -> None:
+    body = PARAGRAPH * 25  # three of them: over ten minutes
+    doc = document(
+        p("一、回顾"),
+        p(),
+        p("二、今年重点工作"),
+        p(),
+        p("（一）扩大内需。" + body),
+        p("（二）绿色发展。" + body),
+        p("（三）守牢底线。" + body),
+    )
+    assert titles(doc) == [
+        "一篇文章的标题",
+        "一、回顾",
+        "二、今年重点工作",
+        "（一）扩大内需",
+        "（二）绿色发展",
+        "（三）守牢底线",
+    ]
+    # nothing is lost: the heading sentence is read, then its paragraph
+    assert build(doc).sections[3].paragraphs == ["（一）扩大内需。", body]
