@@ -78,9 +78,14 @@ class Metadata:
 
 @dataclass
 class Article(Metadata):
-    """A cleaned article: what will be read (its sections), and its metadata."""
+    """A cleaned article: what will be read (its sections), and its metadata.
+    ``dropped``: the page's lines that are not read (chrome, metadata lines);
+    ``titled``: False when the input had no title (``title`` is then its
+    first sentence, read once as the story's start)."""
 
     sections: list[Section]
+    dropped: list[str] = field(default_factory=list)
+    titled: bool = True
 
     @property
     def chunks(self) -> list[Chunk]:

@@ -31,6 +31,7 @@ class Kind(enum.Enum):
     TEXT = "text"
     MARKDOWN = "markdown"
     HTML = "html"
+    JSON = "json"  # an article record exported by a CMS or a crawler
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,15 @@ def kind_of(path: Path, text: str) -> Kind:
         return Kind.HTML
     if suffix in (".txt", ".text"):
         return Kind.TEXT
+    if suffix == ".json":
+        return Kind.JSON
     return sniff_kind(text)
 
 
 def sniff_kind(text: str) -> Kind:
     head = text.lstrip()[:2000].lower()
+    if head.startswith("{") and text.rstrip().endswith("}"):
+        return Kind.JSON
     if (
         head.startswith(("<!doctype html", "<html"))
         or ("<body" in head)

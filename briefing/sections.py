@@ -9,6 +9,7 @@ paragraph boundaries. The headline is read first, in an opening chapter.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import fields
 
@@ -16,9 +17,13 @@ from briefing.article import Article, Metadata, Section
 from briefing.clean import Block, Document
 
 MAX_TITLE_CHARS = 24
+# A news voice reads about 270 Chinese characters a minute (edge's
+# Yunyang and Xiaoxiao at their default rate); plan estimates with it.
+READING_CHARS_PER_MINUTE = 270
 _EVEN_CHAPTER_CHARS = 900
 _MIN_SPLIT_CHARS = 1500
 _LEAD_SENTENCE_MAX_CHARS = 30
+_TITLE_BAR = re.compile(r"\s*[|｜]\s*")
 _COLUMN_MARK = re.compile(r"^[【\[][^】\]]{1,20}[】\]]\s*")
 # Numbered headings by rank: 第一部分/第一章 above 一、 above （一） above 1.
 # Only the highest rank present becomes chapters; lower ranks are list items
@@ -32,7 +37,14 @@ _NUMBERED_RANKS = (
 _NUMBERED_HEADING_MAX_CHARS = 40
 _LIST_ITEM_END = ("。", "！", "？", "；", ";", "，", ",", "：", ":")
 # Short label paragraphs that head the parts of a digest (国内资讯, 基金动向).
-_LABEL_HEADING = re.compile(r"^[\u4e00-\u9fff“”]{2,8}$")
+_LABEL_HEADING = re.compile(r"^(?=.*[\u4e00-\u9fff])[^。！？；;：:]{2,24}(?<![，,、…])$")
+_ENDS_SENTENCE = re.compile(r"[。！？!?]")
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[)）]")
+_APPENDIX = re.compile(
+    r"^(?:名词解释|名詞解釋|附录|附錄|附件|附表|参考文献|參考文獻|注释|註釋)\S{0,12}$"
+)
+# A chapter longer than about ten minutes is cut at its sub-headings.
+MAX_CHAPTER_CHARS = 10 * READING_CHARS_PER_MINUTE
 _SPREAD_OUT = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff](?:[ \u3000]|$))")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _CLAUSE_SPLIT = re.compile(r"[，,：:；;。！？!?]")
@@ -53,15 +65,28 @@ def build(document: Document) -> Article:
         sections.insert(0, Section(title="", paragraphs=[]))
     opening = sections[0]
     opening.title = short_title(headline)
-    opening.paragraphs.insert(0, headline)
+    if document.titled:
+        opening.paragraphs.insert(0, headline)
     sections = [section for section in sections if section.paragraphs]
     metadata = {f.name: getattr(document, f.name) for f in fields(Metadata)}
-    return Article(sections=sections, **metadata)
+    return Article(sections=sections, dropped=document.dropped, titled=document.titled, **metadata)
+
+
+def section_chars(section: Section) -> int:
+    """The characters a chapter reads, as written."""
+    return sum(len(paragraph) for paragraph in section.paragraphs)
+
+
+def estimated_minutes(chars: int) -> float:
+    """About how long ``chars`` characters take to read aloud."""
+    return chars / READING_CHARS_PER_MINUTE
 
 
 def spoken_headline(title: str) -> str:
-    """The title as read aloud: without a 【column】 mark in front."""
-    return _COLUMN_MARK.sub("", title).strip() or title
+    """The title as read aloud: without a 【column】 mark in front, its bars
+    (深度 | 从天之骄子…) read as a pause."""
+    spoken = _COLUMN_MARK.sub("", title).strip() or title
+    return _TITLE_BAR.sub("，", spoken)
 
 
 def short_title(text: str) -> str:
@@ -88,7 +113,7 @@ def short_title(text: str) -> str:
 
 _GUESSED_HEADING_MIN_CHARS = 4
 _LABELLED_PART_MIN_CHARS = 40
-_CHAPTER_MIN_CHARS = 150
+_CHAPTER_MIN_CHARS = 80
 
 
 def _confirm_guessed_headings(blocks: list[Block]) -> list[Block]:
@@ -115,9 +140,13 @@ def _confirm_guessed_headings(blocks: list[Block]) -> list[Block]:
 
 def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
     """Short numbered paragraphs (一、概况 / （二）… / 第三部分 …) are headings
-    when at least two of the highest rank present are; failing those, short
-    label paragraphs (国内资讯 / 国际资讯) that each head longer text."""
-    for rank in _NUMBERED_RANKS:
+    when at least two of the highest rank present are; the next rank down
+    (（一） under 一、) heads chapters of its own inside a part too long to
+    hear in one go. Short label paragraphs (国内资讯 / 被取消的面试) that
+    each head a paragraph of the story are headings too, as is a glossary or
+    appendix line (名词解释, 附件)."""
+    present = []
+    for rank_number, rank in enumerate(_NUMBERED_RANKS):
         numbered = {
             i
             for i, block in enumerate(blocks)
@@ -126,35 +155,108 @@ def _promote_numbered_headings(blocks: list[Block]) -> list[Block]:
             and not block.text.endswith(_LIST_ITEM_END)
         }
         if len(numbered) >= 2:
-            return [
-                Block(b.text, b.heading_level or 2) if i in numbered else b
-                for i, b in enumerate(blocks)
-            ]
-    if any(block.heading_level for block in blocks):
-        return blocks  # labels stand in for headings only where a page has none
-    candidates = [i for i, block in enumerate(blocks) if _LABEL_HEADING.match(block.text)]
+            present.append((rank_number, numbered))
+    if present:
+        top, numbered = present[0]
+        blocks = _with_level(blocks, numbered, 2)
+        if len(present) > 1:
+            blocks = _with_level(blocks, present[1][1] & _inside_long_parts(blocks), 3)
+        else:
+            for rank in _NUMBERED_RANKS[top + 1 :]:
+                split = _split_fused_headings(blocks, rank)
+                if split is not None:
+                    blocks = split
+                    break
+    blocks = _with_level(blocks, _labels(blocks), 2)
+    return _with_level(blocks, {i for i, b in enumerate(blocks) if _APPENDIX.match(b.text)}, 2)
+
+
+def _split_fused_headings(blocks: list[Block], rank: re.Pattern[str]) -> list[Block] | None:
+    """In a part too long to hear in one go, paragraphs that open with a
+    numbered short sentence (（八）切实保障和改善民生。坚持…) are cut into that
+    heading and the rest; None unless at least two are."""
+    inside = _inside_long_parts(blocks)
+    heads = {}
+    for i in inside:
+        text = blocks[i].text
+        if rank.match(text) and (match := _FIRST_SENTENCE.match(text)):
+            head = match.group(1)
+            if len(head) <= _NUMBERED_HEADING_MAX_CHARS and len(text) > len(head):
+                heads[i] = head
+    if len(heads) < 2:
+        return None
+    split: list[Block] = []
+    for i, block in enumerate(blocks):
+        if i in heads:
+            split += [Block(heads[i], 3), Block(block.text[len(heads[i]) :].strip())]
+        else:
+            split.append(block)
+    return split
+
+
+def _with_level(blocks: list[Block], indexes: set[int], level: int) -> list[Block]:
+    return [
+        Block(b.text, b.heading_level or level) if i in indexes else b for i, b in enumerate(blocks)
+    ]
+
+
+def _inside_long_parts(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks in chapters longer than MAX_CHAPTER_CHARS."""
+    inside: set[int] = set()
+    part: list[int] = []
+    for i, block in enumerate([*blocks, Block("", 1)]):
+        if block.heading_level:
+            if sum(len(blocks[j].text) for j in part) > MAX_CHAPTER_CHARS:
+                inside.update(part)
+            part = []
+        else:
+            part.append(i)
+    return inside
+
+
+def _labels(blocks: list[Block]) -> set[int]:
+    """Label paragraphs: short, no sentence and no list number, each above
+    some story text (up to the next label or heading); at least two."""
+    candidates = [
+        i
+        for i, block in enumerate(blocks)
+        if not block.heading_level
+        and _LABEL_HEADING.match(block.text)
+        and not any(rank.match(block.text) for rank in _NUMBERED_RANKS)
+        and not _LIST_NUMBER.match(block.text)
+    ]
     labels = set()
     for i, end in zip(candidates, [*candidates[1:], len(blocks)]):  # noqa: B905
-        # a label heads a part of the digest: some text under it
-        if sum(len(block.text) for block in blocks[i + 1 : end]) >= _LABELLED_PART_MIN_CHARS:
+        part = list(itertools.takewhile(lambda b: not b.heading_level, blocks[i + 1 : end]))
+        if part and sum(len(b.text) for b in part) >= _LABELLED_PART_MIN_CHARS:
             labels.add(i)
-    if len(labels) >= 2:
-        return [Block(b.text, 2) if i in labels else b for i, b in enumerate(blocks)]
-    return blocks
+    return labels if len(labels) >= 2 else set()
 
 
 def _by_headings(blocks: list[Block]) -> list[Section]:
     sections = [Section(title="", paragraphs=[])]
     only_heading = False  # the last section holds nothing but its own heading yet
+    level = 0  # of that heading
     for block in blocks:
         if block.heading_level:
             if sections[-1].title and only_heading:
-                # A heading right under another (h2 then h3): keep the first as
-                # title and read the second as the chapter's next line.
-                sections[-1].paragraphs.append(block.text)
+                if block.heading_level <= level:
+                    # A heading right under one of its rank: the second is the
+                    # chapter's next line (a heading and its subtitle).
+                    sections[-1].paragraphs.append(block.text)
+                    continue
+                # A group's heading right above its first item's (## then ###):
+                # the item gets its chapter, and the group is read as its start.
+                group = sections.pop()
+                sections.append(
+                    Section(
+                        title=short_title(block.text), paragraphs=[*group.paragraphs, block.text]
+                    )
+                )
                 continue
             sections.append(Section(title=short_title(block.text), paragraphs=[block.text]))
             only_heading = True
+            level = block.heading_level
         else:
             sections[-1].paragraphs.append(block.text)
             only_heading = False

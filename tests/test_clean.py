@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -20,6 +21,9 @@ def body(document: Document) -> list[str]:
 
 
 BODY = "今年是新中国成立70周年，是全面建成小康社会、实现第一个百年奋斗目标的关键之年。"
+SECOND = "我省648所学校分别与陕西422所学校结对，共同攻坚克难。"
+THIRD = "要加强对全会精神贯彻落实情况的监督检查。"
+FOURTH = "中国男足凭借张玉宁、武磊的进球在下半场一度取得2:0领先。"
 
 
 @pytest.mark.parametrize(
@@ -174,8 +178,8 @@ def test_body_sentences_that_mention_chrome_words_stay() -> None:
 
 def test_markdown_headings_bold_lines_and_menus() -> None:
     markdown = (
-        "# 标题\n\n" + BODY + "\n\n**坚定制度自信，从三方面论述**\n\n" + BODY + "\n\n"
-        "- 推荐\n- 娱乐\n- 体育\n\n## 第二部分\n\n" + BODY + "\n"
+        "# 标题\n\n" + BODY + "\n\n**坚定制度自信，从三方面论述**\n\n" + SECOND + "\n\n"
+        "- 推荐\n- 娱乐\n- 体育\n\n## 第二部分\n\n" + THIRD + "\n"
     )
     document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
     assert document.title == "标题"
@@ -183,7 +187,7 @@ def test_markdown_headings_bold_lines_and_menus() -> None:
         ("坚定制度自信，从三方面论述", 3),
         ("第二部分", 2),
     ]
-    assert body(document) == [BODY, BODY, BODY]
+    assert body(document) == [BODY, SECOND, THIRD]
 
 
 def test_hard_wrapped_lines_join_without_losing_latin_spaces() -> None:
@@ -286,3 +290,128 @@ def test_a_heading_repeating_the_front_matter_title_is_read_once():
     document = parse(RawDocument(markdown, Kind.MARKDOWN, "a"))
     assert document.title == "上海发布经济数据"
     assert [block.text for block in document.blocks] == ["全年生产总值增长百分之五。"]
+
+
+def markdown_document(text: str) -> Document:
+    return parse(RawDocument(text, Kind.MARKDOWN, "20231018"))
+
+
+@pytest.mark.parametrize(
+    ("front", "published"),
+    [
+        (
+            "\n---\ntitle: '国足补时绝杀越南'\ncategories: \n - 新媒体\n - 头条\nauthor: 观察者网\n"
+            "date: Mon, 18 Oct 2021 04:55:24 GMT\n---\n",
+            datetime(2021, 10, 18, 4, 55, 24, tzinfo=timezone.utc),
+        ),
+        (
+            '---\ndate: 2020-05-01T04:46:37.557789+00:00\ntitle: "国足补时绝杀越南"\n'
+            'author: "观察者网"\ntags: [新媒体,头条]\n---\n',
+            datetime(2020, 5, 1, 4, 46, 37, 557789, tzinfo=timezone.utc),
+        ),
+        (
+            '+++\ntitle = "国足补时绝杀越南"\nauthor = "观察者网"\ndate = "2021-10-18 12:30"\n'
+            'tags = ["新媒体", "头条"]\n+++\n',
+            datetime(2021, 10, 18, 12, 30),
+        ),
+    ],
+)
+def test_front_matter_is_metadata_and_never_read(front: str, published: datetime) -> None:
+    document = markdown_document(front + "\n" + BODY + "\n")
+    assert document.title == "国足补时绝杀越南"
+    assert document.author == "观察者网"
+    assert document.published == published
+    assert document.tags[:2] == ["新媒体", "头条"]
+    assert body(document) == [BODY]
+
+
+def test_a_markdown_body_written_in_html_keeps_its_paragraphs_and_subheadings() -> None:
+    markdown = (
+        "---\ntitle: 标题\n---\n\n<div>\n<p>\n" + BODY + "\n</p>\n"
+        '<p class="x"><font class="strong-Bold">“券茅”上半年净利大增37%</font></p>\n'
+        "<p>" + SECOND + "<br>" + THIRD + "</p>\n<h3><strong>新的篇章</strong></h3>\n"
+        "<p>" + FOURTH + '</p>\n{% include imgdesc.html url="a.jpg" %}\n</div>\n'
+    )
+    document = markdown_document(markdown)
+    assert [(b.text, b.heading_level) for b in document.blocks] == [
+        (BODY, 0),
+        ("“券茅”上半年净利大增37%", 3),
+        (SECOND, 0),
+        (THIRD, 0),
+        ("新的篇章", 3),
+        (FOURTH, 0),
+    ]
+
+
+def test_markdown_tables_setext_headings_and_blockquote_fields() -> None:
+    markdown = (
+        "> 来源：特稿痴迷者\n>\n> 2014年4月29日 上午 11:59\n\n" + BODY + "\n\n"
+        "第一部分\n--------\n\n| 指数 | 收盘 |\n|---|---|\n| 沪指 | 2929.09点 |\n\n" + SECOND + "\n"
+    )
+    document = markdown_document(markdown)
+    assert document.source == "特稿痴迷者"
+    assert document.published == datetime(2014, 4, 29, 11, 59)
+    assert [(b.text, b.heading_level) for b in document.blocks] == [
+        (BODY, 0),
+        ("第一部分", 2),
+        ("指数，收盘", 0),
+        ("沪指，2929.09点", 0),
+        (SECOND, 0),
+    ]
+
+
+def test_menus_toolbars_and_split_fields_are_dropped_and_listed() -> None:
+    menu = "\n".join(["主站", "分类", "云安全", "AI安全", "开发安全"])
+    text = (
+        "下载\n全屏\n【字号：加大 还原 减小】\n政府工作报告\n来源:\n西藏日报\n"
+        + menu
+        + "\n"
+        + BODY
+        + "\n扫一扫在手机打开当前页\n【阅读原文】\n"
+        + "e9d1f0b2c3a4d5e6f7a8b9c0d1e2f3a4\n"
+    )
+    document = text_document(text)
+    assert document.title == "政府工作报告"
+    assert document.source == "西藏日报"
+    assert body(document) == [BODY]
+    for dropped in ("下载", "全屏", "主站", "云安全", "【阅读原文】", "来源:西藏日报"):
+        assert dropped in document.dropped
+
+
+def test_a_document_without_a_title_starts_with_its_first_sentence_read_once() -> None:
+    document = text_document(BODY + SECOND)
+    assert not document.titled
+    assert document.title == BODY
+    assert body(document) == [BODY + SECOND]
+
+
+def test_a_headline_fused_with_its_story_is_split_from_it() -> None:
+    document = text_document("湖人消息比赢球开心10倍 小拜膝伤无碍季后赛复出新浪体育讯" + BODY)
+    assert (document.title, document.source) == (
+        "湖人消息比赢球开心10倍 小拜膝伤无碍季后赛复出",
+        "新浪体育",
+    )
+    assert body(document) == ["新浪体育讯" + BODY]
+
+
+def test_a_json_article_record_is_read_by_the_meaning_of_its_keys() -> None:
+    record = {
+        "website": "自由時報",
+        "url": "http://sports.ltn.com.tw/news/paper/1114549",
+        "date": "2017-06-29",
+        "content": "〔記者林岳甫／台北報導〕" + BODY + "\r\n" + SECOND,
+        "title": "周天成連莊路 差點毀在不專注字級：",
+        "category": "體育",
+    }
+    document = parse(RawDocument(json.dumps(record, ensure_ascii=False), Kind.JSON, "21"))
+    assert document.title == "周天成連莊路 差點毀在不專注"
+    assert (document.source, document.author) == ("自由時報", "林岳甫")
+    assert document.published == datetime(2017, 6, 29)
+    assert document.url == record["url"]
+    assert document.tags == ["體育"]
+    assert body(document) == [BODY, SECOND]
+
+
+def test_json_without_an_article_is_an_error() -> None:
+    with pytest.raises(InputError, match="no article"):
+        parse(RawDocument('{"items": [1, 2]}', Kind.JSON, "x"))

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
 from briefing.clean import Block, Document
-from briefing.sections import MAX_TITLE_CHARS, build, short_title, spoken_headline
+from briefing.cli import cli
+from briefing.sections import (
+    MAX_CHAPTER_CHARS,
+    MAX_TITLE_CHARS,
+    build,
+    section_chars,
+    short_title,
+    spoken_headline,
+)
 
 PARAGRAPH = (
     "江苏和对口省份经济发展互补性强、情感纽带越来越深、合作期待越来越高，我们不断拓展合作领域。"
@@ -35,9 +48,13 @@ def test_the_opening_chapter_starts_with_the_spoken_headline() -> None:
 
 def test_markdown_and_html_headings() -> None:
     doc = document(p(), Block("背景", 2), p(), Block("进展", 2), Block("最新情况", 3), p())
-    assert titles(doc) == ["一篇文章的标题", "背景", "进展"]
-    # the h3 right under an h2 is read as the chapter's next line, not a chapter
+    # a group (##) right above its first item (###): the item has its chapter,
+    # and the group's heading is read at its start
+    assert titles(doc) == ["一篇文章的标题", "背景", "最新情况"]
     assert build(doc).sections[2].paragraphs[:2] == ["进展", "最新情况"]
+    # a heading right under one of its own rank is read as its subtitle
+    doc = document(p(), Block("背景", 2), Block("这是副标题", 2), p())
+    assert titles(doc) == ["一篇文章的标题", "背景"]
 
 
 def test_chinese_numbered_headings() -> None:
@@ -143,3 +160,90 @@ def test_a_wall_of_text_is_cut_at_sentence_ends() -> None:
     assert read == "".join(sentences)
     for section in article.sections[1:]:
         assert section.paragraphs[0].startswith("第")  # a chapter starts with a sentence
+
+
+def test_a_part_over_ten_minutes_is_cut_at_its_sub_headings_and_a_glossary_is_its_own() -> None:
+    long_part = [p(PARAGRAPH * 10) for _ in range(int(MAX_CHAPTER_CHARS / len(PARAGRAPH * 10)))]
+    doc = document(
+        p("一、回顾"),
+        p(),
+        p("（一）过去一年"),
+        p(),
+        p("二、今年重点工作"),
+        p(),
+        p("（一）扩大内需"),
+        *long_part,
+        p("（二）绿色发展"),
+        *long_part,
+        p("名词解释"),
+        p("1.新质生产力：以创新起主导作用的先进生产力质态。"),
+    )
+    # the short part keeps its （一） inside; the long one is cut at them
+    assert titles(doc) == [
+        "一篇文章的标题",
+        "一、回顾",
+        "二、今年重点工作",
+        "（一）扩大内需",
+        "（二）绿色发展",
+        "名词解释",
+    ]
+    sections = build(doc).sections
+    assert all(section_chars(s) <= MAX_CHAPTER_CHARS * 1.1 for s in sections)
+
+
+def test_plan_shows_chapter_lengths_minutes_and_what_was_dropped(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\ntitle: 一篇文章的标题\nsource: 中国江苏网\n---\n\n下载 打印 全屏 收藏\n\n"
+        + PARAGRAPH
+        + "\n\n阅读原文\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["plan", str(page), "--backend", "espeak", "--show-dropped"], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    chars = len("一篇文章的标题") + len(PARAGRAPH)
+    assert f"1. 一篇文章的标题  ({chars} characters, ~{chars / 270:.1f} min)" in result.output
+    dropped = result.output.split("Dropped, not read (2):")[1]
+    assert "✗ 下载 打印 全屏 收藏" in dropped and "✗ 阅读原文" in dropped
+    plan = json.loads(
+        runner.invoke(cli, ["plan", str(page), "--backend", "espeak", "--json"]).output
+    )
+    assert (plan["sections"][0]["chars"], plan["titled"]) == (chars, True)
+    assert "dropped" not in plan
+
+
+def test_plan_says_when_there_is_no_title(tmp_path: Path) -> None:
+    page = tmp_path / "20231018.txt"
+    page.write_text(PARAGRAPH + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(page), "--backend", "espeak", "--json"])
+    plan = json.loads(result.output)
+    assert plan["titled"] is False
+    assert plan["title"] == PARAGRAPH  # not the file name
+    chunks = [chunk["text"] for section in plan["sections"] for chunk in section["chunks"]]
+    assert "".join(chunks) == PARAGRAPH  # read once
+
+
+def test_numbered_headings_run_into_their_paragraph_head_chapters_of_a_long_part() -> None:
+    body = PARAGRAPH * 25  # three of them: over ten minutes
+    doc = document(
+        p("一、回顾"),
+        p(),
+        p("二、今年重点工作"),
+        p(),
+        p("（一）扩大内需。" + body),
+        p("（二）绿色发展。" + body),
+        p("（三）守牢底线。" + body),
+    )
+    assert titles(doc) == [
+        "一篇文章的标题",
+        "一、回顾",
+        "二、今年重点工作",
+        "（一）扩大内需",
+        "（二）绿色发展",
+        "（三）守牢底线",
+    ]
+    # nothing is lost: the heading sentence is read, then its paragraph
+    assert build(doc).sections[3].paragraphs == ["（一）扩大内需。", body]
