@@ -10,36 +10,26 @@ from. A page that is not there is skipped, saying so; the seed is in examples/.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from article_expectations import (
+    Expected,
+    articles_dir,
+    check_chapters,
+    check_metadata,
+    check_no_chrome,
+    check_spoken_chunks,
+    check_story,
+)
 
 from briefing.article import Article
 from briefing.pipeline import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = Path(os.environ.get("BRIEFING_ARTICLES_DIR", ROOT.parent / "shared" / "articles"))
+ARTICLES = articles_dir("BRIEFING_ARTICLES_DIR", ROOT.parent / "shared" / "articles")
 CHUNK_CHARS = 120
-
-
-@dataclass(frozen=True)
-class Expected:
-    path: Path
-    title: str
-    chapters: list[str]
-    source: str | None
-    published: datetime | None
-    author: str | None = None
-    editors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    opening: str = ""  # the first words of the story after the headline
-    closing: str = ""  # the last words of the story
-    inside: list[str] = field(default_factory=list)  # story text that must be read
-    # page text that must not be read (a caption, ending with 。, as a paragraph)
-    chrome: list[str] = field(default_factory=list)
 
 
 CASES = [
@@ -245,56 +235,21 @@ def case(request: pytest.FixtureRequest) -> tuple[Expected, Article]:
     return expected, read_article(str(expected.path), CHUNK_CHARS)
 
 
-def spoken_text(article: Article) -> str:
-    return "".join(chunk.text for chunk in article.chunks)
-
-
 def test_metadata(case: tuple[Expected, Article]) -> None:
-    expected, article = case
-    assert article.title == expected.title
-    assert article.source == expected.source
-    assert article.published == expected.published
-    assert article.author == expected.author
-    assert article.editors == expected.editors
-    assert article.tags[: len(expected.tags)] == expected.tags
+    check_metadata(*case)
 
 
 def test_chapters(case: tuple[Expected, Article]) -> None:
-    expected, article = case
-    titles = [section.title for section in article.sections]
-    assert titles == expected.chapters
-    assert all(0 < len(title) <= 24 for title in titles)
+    check_chapters(*case)
 
 
 def test_the_story_is_read_whole_from_the_headline_on(case: tuple[Expected, Article]) -> None:
-    expected, article = case
-    opening = article.sections[0].paragraphs
-    assert opening[0] in expected.title  # the spoken headline comes first
-    story = [p for section in article.sections for p in section.paragraphs][1:]
-    assert story[0].startswith(expected.opening)
-    assert story[-1].endswith(expected.closing)
-    text = spoken_text(article)
-    for sentence in expected.inside:
-        assert sentence in text
+    check_story(*case)
 
 
 def test_no_page_chrome_is_read(case: tuple[Expected, Article]) -> None:
-    expected, article = case
-    paragraphs = [p for section in article.sections for p in section.paragraphs[1:]]
-    text = "".join(paragraphs)
-    for chrome in expected.chrome:
-        # A photo caption ("小温。") is a paragraph of its own; the same words
-        # may end a sentence of the story.
-        caption = chrome.endswith("。")
-        assert chrome not in (paragraphs if caption else text), chrome
+    check_no_chrome(*case)
 
 
 def test_chunks_fit_and_are_spoken_in_simplified_mandarin(case: tuple[Expected, Article]) -> None:
-    _, article = case
-    for chunk in article.chunks:
-        assert len(chunk.text) <= CHUNK_CHARS
-        assert chunk.spoken
-        assert not any(ch.isdigit() for ch in chunk.spoken), chunk.spoken  # every number read
-    spoken = "".join(chunk.spoken for chunk in article.chunks)
-    for traditional in "們樓萬與華說對發張後會過時這":
-        assert traditional not in spoken
+    check_spoken_chunks(case[1], CHUNK_CHARS)
