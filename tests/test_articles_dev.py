@@ -55,6 +55,7 @@ def page(name: str) -> Path:
 
 
 CASES = [
+    # WeChat copy in Markdown: YAML front matter, 关注我们 lead-in, WeChat footer
     Expected(
         page("01-picker-wechat-changsha-fine.md"),
         title="长沙一培训学校不履行网络安全保护义务被罚1万元",
@@ -81,6 +82,7 @@ CASES = [
             "安全内参",
         ],
     ),
+    # portal copy in Markdown: long navigation menu, title repeated, reprint notice
     Expected(
         page("02-picker-freebuf-googleplay.md"),
         title="超2000万的安装量，Google Play已成恶意广告程序的温床",
@@ -112,6 +114,7 @@ CASES = [
             "Copyright",
         ],
     ),
+    # short portal copy in Markdown: Solidot menu, share link, source URLs
     Expected(
         page("03-picker-solidot-moonlanding.md"),
         title="中国公布载人登月初步方案",
@@ -137,6 +140,7 @@ CASES = [
             "举报电话",
         ],
     ),
+    # WeChat digest in Markdown: ## items, a source credit after each
     Expected(
         page("04-picker-geekpark-digest.md"),
         title=(
@@ -178,6 +182,7 @@ CASES = [
             "cover_image",
         ],
     ),
+    # WeChat copy in Markdown: subscription ad, bold speaker labels, video caption
     Expected(
         page("05-picker-wechat-jixi-police.md"),
         title="关注 | 涉及27个省份的特大系列侵犯公民个人信息案件，侦破！",
@@ -206,6 +211,7 @@ CASES = [
             "轻点两下取消在看",
         ],
     ),
+    # Hexo post, raw HTML body: bold sub-headings, centred photo captions
     Expected(
         page("06-hexo-guancha-football.md"),
         title="12强赛首胜！国足补时3_2绝杀越南",
@@ -214,9 +220,9 @@ CASES = [
             "国足主帅李铁：运气站在了我们这边",
             "武磊赛后采访：绝杀球我没有碰到",
         ],
-        source=OneOf("观察者网", None),
+        source=UNCHECKED,
         published=at(2021, 10, 8, 6, 45, 30),
-        author=OneOf("观察者网", None),
+        author="观察者网",  # the front matter's author: the outlet
         opening="在当地时间7日（北京时间8日凌晨）举行的2022年卡塔尔世界杯亚洲区预选赛",
         closing="希望11月回到主场有球迷助威。",
         inside=["但赛后在接受采访时，武磊坦承表示", "“比分2:2的时候，我们的球员没有放弃"],
@@ -232,6 +238,7 @@ CASES = [
             "guancha.cn",
         ],
     ),
+    # Hexo post, raw HTML body: bold <font> sub-headings, QR and CSS chrome
     Expected(
         page("07-hexo-sina-eastmoney-earnings.md"),
         title='"券茅"业绩一枝独秀！东方财富证券净利逆市大增37%，经纪、两融、自营超预期',
@@ -241,9 +248,9 @@ CASES = [
             "东方财富上半年业绩将起飞？",
             "上半年券商业绩集体不景气",
         ],
-        source=OneOf("新浪财经", None),
+        source=UNCHECKED,
         published=at(2022, 7, 17, 1, 7, 57),
-        author=OneOf("新浪财经", None),
+        author="新浪财经",  # the front matter's author: the outlet
         editors=["张恒星"],
         opening="东方财富日前发布了旗下子公司东方财富证券2022年半年度",
         closing="公司股票质押等业务计提信用减值损失。",
@@ -261,6 +268,7 @@ CASES = [
             "font-size",
         ],
     ),
+    # Hexo post, raw HTML body: <h3> sub-headings, words split by links
     Expected(
         page("08-hexo-36kr-apple-m1ultra.md"),
         title="1+1大于2！苹果超级芯片还有什么不能做的？",
@@ -277,31 +285,34 @@ CASES = [
         inside=["也就是有着1+1≈2的效果", "选用了英特尔的泛用性最强的至强系列处理器"],
         chrome=["本文来自微信公众号", "36氪经授权发布", "leitech", "36krcdn", "资讯"],
     ),
+    # Hexo post, one-line HTML body: short, words split by links
     Expected(
         page("09-hexo-ithome-watchos.md"),
         title="苹果 watchOS 8.5 正式版发布：修复了可能暴露 IP 地址的邮件隐私保护漏洞",
         chapters=["苹果 watchOS 8.5 正式版发布：修复了可能暴露 IP 地址的邮件隐私保护漏洞"],
-        source=OneOf("IT 之家", "IT之家", None),
+        source=UNCHECKED,
         published=at(2022, 3, 15, 14, 50, 3),
-        author=OneOf("IT 之家", "IT之家", None),
+        author="IT 之家",  # the front matter's author: the outlet
         opening="IT之家 3 月 15 日消息",
         closing="“是否直接加载内容”选项。",
         inside=["苹果的邮件隐私保护是 iOS 15、iPadOS 15 和 macOS Monterey 中引入的"],
         chrome=["data-vmark", "s_tag", "分类资讯", "ithome.com", "newsuploadfiles"],
     ),
+    # Hexo flash, bare text in a <div>: about a hundred characters
     Expected(
         page("10-hexo-36kr-pmi-flash.md"),
         title="10月制造业PMI为49.2",
         chapters=["10月制造业PMI为49.2"],
-        source=OneOf("证券时报", "36kr", None),
+        source=OneOf("证券时报", "36kr"),  # the flash credits 证券时报
         published=at(2021, 10, 31, 1, 9, 9),
-        author=OneOf("36kr", None),
+        author="36kr",  # the front matter's author: the outlet
         opening="10月份，中国制造业采购经理指数（PMI）为49.2%",
         closing=("非制造业继续保持扩张。", "（证券时报）"),
         inside=["非制造业商务活动指数为52.4%"],
         chrome=["picsum", "快讯", "categories", "36kr"],
         once=["10月份，中国制造业采购经理指数"],
     ),
+    # government report text: toolbar, 来源/时间, 一、 and （一） headings
     Expected(
         page("11-govreport-xizang-2026.txt"),
         title="2026年西藏自治区政府工作报告",
@@ -347,6 +358,7 @@ CASES = [
             "紧接第一版",
         ],
     ),
+    # government report text: breadcrumb, title twice, fields split over lines
     Expected(
         page("12-govreport-shaanxi-2026.txt"),
         title="陕西省2026年政府工作报告",
@@ -383,6 +395,7 @@ CASES = [
         ],
         once=["2026年1月27日在陕西省第十四届人民代表大会第四次会议上"],
     ),
+    # government report text: a photo caption first, run-in （一） headings
     Expected(
         page("13-govreport-guizhou-2026.txt"),
         title="政府工作报告",
@@ -401,6 +414,7 @@ CASES = [
         inside=["——经济保持平稳增长。", "全年地区生产总值增长4.9%"],
         chrome=["李森 摄", "贵州日报天眼新闻记者"],
     ),
+    # Hugo WeChat repost: numbered headings, 作者|编辑 line, follow footer
     Expected(
         page("14-pincong-wechat-siliconvalley-layoffs.md"),
         title="深度 | 从天之骄子到艰难求职：硅谷大裁员下的普通人们",
@@ -437,6 +451,7 @@ CASES = [
             "layout",
         ],
     ),
+    # Hugo repost: in-body title, 作者： byline, (XYS…) tag, no headings
     Expected(
         page("15-pincong-xys-byline-expose.md"),
         title="石立善同学履历造假问题得到了最新认定",
@@ -451,6 +466,7 @@ CASES = [
         inside=["这封推荐书有几个核心的技术问题：", "因为造假技术越来越完善和先进了。"],
         chrome=["作者：", "XYS20191228", "Lastmod"],
     ),
+    # Hugo WeChat column: no headings, an inline mp.weixin link
     Expected(
         page("16-pincong-wechat-singapore.md"),
         title="新加坡最近怎么了",
@@ -465,6 +481,7 @@ CASES = [
         inside=["关于海外置业，我泼点冷水", "第一，香港。"],
         chrome=["mp.weixin.qq.com", "http", "Lastmod", "caozsay", "->"],
     ),
+    # news page: 编者按 and a 内容摘要 repeating the text, related lists
     Expected(
         page("17-html-chinanews-neixu.html"),
         title="【中国稳健前行】坚定实施扩大内需战略",
@@ -500,6 +517,7 @@ CASES = [
             "京ICP证",
         ],
     ),
+    # news page: a photo credit after every image, a poem
     Expected(
         page("18-html-ifeng-gugong.html"),
         title="故宫，你低调点！故宫：不，实力已不允许我继续低调",
@@ -529,6 +547,7 @@ CASES = [
             "凤凰卫视",
         ],
     ),
+    # news page in GBK: 来源: split over lines, related lists, comments
     Expected(
         page("19-html-163money-gbk-market-close.html"),
         title="收评：沪指暴跌5.77%失守3700 本周累计跌12.07%",
@@ -561,6 +580,7 @@ CASES = [
             "网易首页",
         ],
     ),
+    # news page: cp1252 numeric entities, captions, share bar
     Expected(
         page("20-html-bbczhongwen-hk-cp1252-entities.html"),
         title="港特首梁振英就住宅违建事件道歉",
@@ -592,6 +612,7 @@ CASES = [
             "梁振英的山顶大宅于6月份被揭发存有违章建筑。",
         ],
     ),
+    # Traditional Chinese JSON record: scores, deck and byline fused
     Expected(
         page("21-tw-json-liberty-badminton-scores.json"),
         title="台北羽球公開賽》周天成連莊路 差點毀在不專注",
@@ -607,6 +628,7 @@ CASES = [
         ],
         chrome=["新聞送上來", "iOSAndroidAPP下載", "LINE好友", "記者林岳甫", "台北報導"],
     ),
+    # Traditional Chinese JSON record: 字級： glued to the title
     Expected(
         page("22-tw-json-appledaily-consumer-fine.json"),
         title="蓮香齋餐券違規不願改善\u3000法務局重罰業者90萬元",
@@ -619,6 +641,7 @@ CASES = [
         inside=["因此依《消保法》第56條再裁罰兩家業者共90萬元", "撥打市民熱線「1999」轉6169"],
         chrome=["字級", "你或許也想看", "陳思豪/台北報導", "appledaily"],
     ),
+    # Traditional Chinese JSON record: weather, caption and share fused
     Expected(
         page("23-tw-json-udn-weather.json"),
         title="高溫上看35度 午後有局部短暫雷陣雨",
@@ -632,6 +655,7 @@ CASES = [
         chrome=["聯合報系資料照", "尤聰光", "攝影", "分享", "facebook"],
         once=["今天各地大多為多雲到晴"],  # the photo caption repeats the lead
     ),
+    # Traditional Chinese JSON record: petition, • Step bullets
     Expected(
         page("24-tw-json-cts-nhi-petition.json"),
         title="「長年旅居國外禁納健保」成案 衛福部回應了",
@@ -644,6 +668,7 @@ CASES = [
         inside=["根據《全民健康保險法》第8條規定", "Step1 問題釐清", "Step3 正式回應"],
         chrome=["•", "cts.com.tw"],
     ),
+    # Traditional Chinese JSON record: byline fused to the first sentence
     Expected(
         page("25-tw-json-ettoday-mod.json"),
         title="同是受害者？中華電：依法不得干預MOD，主導在頻道商",
@@ -656,6 +681,7 @@ CASES = [
         inside=["中華電信在今（7/4）日的記者會中再度強調", "家庭豪華由原本 270 降為 145 元"],
         chrome=["記者莊友直", "台北報導", "ettoday.net"],
     ),
+    # Jekyll match report: Liquid includes, <video>, scores
     Expected(
         page("26-topic-sports-amateur-football-2-2.md"),
         title=(
@@ -688,6 +714,7 @@ CASES = [
             "mp4",
         ],
     ),
+    # JSP news page: short-paragraph headings with kicker labels
     Expected(
         page("27-topic-legal-jsp-zijin-dam-trial.html"),
         title="紫金矿业溃坝案昨开庭 涉赔金额逾3亿元",
@@ -714,6 +741,7 @@ CASES = [
         ],
         chrome=["<%", "include", "阳光易购", "供应商资讯", "发布时间", "发布人", "首页"],
     ),
+    # JSP news page: a heading split over two paragraphs
     Expected(
         page("28-topic-finance-jsp-moutai-stock.html"),
         title="机构扎堆买醉 茅台股价创新高",
@@ -727,6 +755,7 @@ CASES = [
         inside=["上周五，贵州茅台以206.28元收盘，上涨1.40%", "“10送1派23元”的利润分配方案"],
         chrome=["<%", "include", "阳光易购", "供应商资讯", "发布时间", "发布人"],
     ),
+    # JSP news page: numbered headings, boxed items with decks
     Expected(
         page("29-topic-tech-jsp-apple-q3-iphone.html"),
         title="苹果2011中国营收38亿美元 同比增6倍",
@@ -745,6 +774,7 @@ CASES = [
         inside=["本财政季度共售出2030万台iPhone，同比增长142%", "合每股收益7.79美元"],
         chrome=["<%", "include", "阳光易购", "供应商资讯", "发布时间", "发布人"],
     ),
+    # JSP notice: 一、 headings, ranges and ℃
     Expected(
         page("30-topic-weather-agri-forecast.html"),
         title="七月份蔬菜主要病虫发生预报及防治意见",
@@ -767,6 +797,7 @@ CASES = [
         ],
         chrome=["<%", "信息服务", "最新资讯", "文章来源", "发布时间", "关闭"],
     ),
+    # Jekyll finance digest: ### sections, dense figures, disclaimers
     Expected(
         page("31-topic-finance-wind-morning-digest.md"),
         title="陆家嘴财经早餐2024年8月31日星期六",
@@ -806,43 +837,52 @@ CASES = [
             "keywords",
         ],
     ),
+    # THUCNews line: headline fused with the 讯 dateline, editor code
     Expected(
         page("32-plaintext-thucnews-sports-lakers.txt"),
         title="湖人1消息比赢球开心10倍 小拜膝伤无碍季后赛复出",
         chapters=["湖人1消息比赢球开心10倍 小拜膝伤无碍季后赛复出"],
         source="新浪体育",
-        published=UNCHECKED,  # 北京时间4月12日, no year
+        published=None,  # 北京时间4月12日: a date without a year
         author=UNCHECKED,
         opening=("新浪体育讯北京时间4月12日", "北京时间4月12日，在和马刺的比赛中"),
         closing="今年，湖人有底气在没有拜纳姆的情况下去三连冠吗？",
         inside=["安德鲁-拜纳姆倒下的那一瞬间", "他场均贡献11.5分、9.5篮板以及近2个盖帽"],
         chrome=["XWT185"],
     ),
+    # THUCNews line: 电(记者) dateline, a related title at the end
     Expected(
         page("33-plaintext-thucnews-politics-court-labor.txt"),
         title="最高法院要求做好劳动争议纠纷案件审判",
         chapters=["最高法院要求做好劳动争议纠纷案件审判"],
         source="新华网",
-        published=UNCHECKED,  # 7月12日, no year
+        published=None,  # 7月12日: a date without a year
         author="隋笑飞",
         opening=("新华网北京7月12日电", "受国际金融危机的影响"),
         closing="做好劳动争议诉讼程序和仲裁程序的有效衔接等提出了明确要求。",
         inside=["为“保增长、保民生、保稳定”的工作大局提供更加有力的司法保障"],
         chrome=["答记者问"],  # the title of a related article, after the story
     ),
+    # THUCNews line: sub-headings fused into the text, 我要评论
     Expected(
         page("34-plaintext-thucnews-realty-guangdong.txt"),
         title="老百姓好买奢侈品不好买房",
         chapters=["老百姓好买奢侈品不好买房"],
         chapters_complete=False,  # two sub-headings are fused into the running text
         source="南方日报",
-        published=UNCHECKED,
+        published=None,  # 昨日 only
         author="谢思佳",
         opening=("南方日报讯", "昨日省经信委公布"),
         closing="春节楼市日均成交量同比“缩水”超八成。",
-        inside=["全省节日期间实现消费品零售额410亿元", "广州市一手住宅网签量仅有22套"],
+        inside=[
+            "全省节日期间实现消费品零售额410亿元",
+            "金银首饰奢侈品大热卖",
+            "金银珠宝销售畅旺是这个春节老广消费的一大特点",
+            "楼市成交量极度萎缩",
+        ],
         chrome=["我要评论", "记者/谢思佳"],
     ),
+    # LCSTS record: <doc>, <summary> as headline, <short_text>
     Expected(
         page("35-plaintext-lcsts-flash-yahoo-alibaba.txt"),
         title="雅虎宣布剥离阿里巴巴股份",
@@ -856,6 +896,7 @@ CASES = [
         chrome=["doc", "human_label", "summary", "short_text"],
         once=["雅虎发布2014年第四季度财报"],
     ),
+    # portal copy in Markdown: menu, 译文声明, bold sub-headings, related lists
     Expected(
         page("36-picker-anquanke-translated-cve.md"),
         title="CVE-2024-12209 (CVSS 9.8)： WP Umbrella 插件漏洞导致 30,000 个网站遭入侵",
@@ -896,6 +937,7 @@ CASES = [
             "微信二维码",
         ],
     ),
+    # news page: 图注 captions, 原标题/出品/作者 footer, share widgets
     Expected(
         page("37-html-gmw-astronaut-alcohol.html"),
         title="宇航员在太空中喝酒会怎么样？后果很严重",
@@ -929,6 +971,7 @@ CASES = [
             "科技频道",
         ],
     ),
+    # news page: breadcrumb, (微博) after a name, video and comment chrome
     Expected(
         page("38-html-qq-deepmind.html"),
         title="DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶",
@@ -965,13 +1008,14 @@ CASES = [
             "返回顶部",
         ],
     ),
+    # THUCNews line: many scores, line-ups and 技术统计 at the end
     Expected(
         page("39-topic-sports-cba-jiangsu-jilin.txt"),
         title="江苏客场不敌吉林被双杀 胡雪峰砍23+7+8却难救主",
         chapters=["江苏客场不敌吉林被双杀 胡雪峰砍23+7+8却难救主"],
         chapters_complete=False,
         source="新浪体育",
-        published=UNCHECKED,  # 北京时间2月11日, no year
+        published=None,  # 北京时间2月11日: a date without a year
         author=UNCHECKED,
         opening=("新浪体育讯北京时间2月11日", "北京时间2月11日，2010-2011赛季CBA联赛第22轮"),
         closing=("吉林队最终以106-100取胜。", "刘亚晖、莫伊索"),
@@ -982,6 +1026,7 @@ CASES = [
         ],
         chrome=["技术统计", "(王鹏)"],
     ),
+    # Traditional Chinese JSON record: \r-fused sub-headings, ○ as zero
     Expected(
         page("40-tw-json-appledaily-court-ruling.json"),
         title="洪仲丘案 旅長再獲判無罪高院認定未主導懲處 洪母：他問心無愧就好",
@@ -994,10 +1039,13 @@ CASES = [
         closing="其餘被告六人獲緩刑，兩人無罪。",
         inside=[
             "洪母喊話：「你（指沈）問心無愧就好了！」",
+            "再研擬是否上訴",
+            "沈曾轉交洪簡訊",
             "洪仲丘二○一三年於陸軍五四二旅擔任義務役下士",
         ],
         chrome=["綜合報導", "\\r", "appledaily"],
     ),
+    # THUCNews line: （…报道） fused to the headline, 主要性能参数
     Expected(
         page("41-plaintext-thucnews-tech-canon-5d2.txt"),
         title="最热门全画幅单反 佳能5DMarkII套机新低",
@@ -1010,6 +1058,7 @@ CASES = [
         inside=["最新价格调整至24800元的新低价了", "最高快门速度达到1/8000秒"],
         chrome=["主要性能参数", "数码影像行情报道"],
     ),
+    # Hugo WeChat feature: blockquote source, in-body title, setext headings
     Expected(
         page("42-pincong-wechat-feature-shejian.md"),
         title="你所未见的《舌尖上的中国》",
@@ -1031,13 +1080,14 @@ CASES = [
         inside=["这篇稿子采访了央视不希望采访的人。", "在 2012 年的这个初夏，火得一塌糊涂"],
         chrome=["微信帐号", "tegaocmz", "上午 11:59", "Lastmod", "layout", "端点星"],
     ),
+    # Hexo post, raw HTML body: 原标题/来源 lines, caption, 责任编辑
     Expected(
         page("43-hexo-sina-legal-cnki-lawsuit.md"),
         title="100多篇论文被知网擅自收录 九旬教授维权获赔70多万",
         chapters=["100多篇论文被知网擅自收录 九旬教授维权获赔70多万"],
         source="武汉晚报",
         published=at(2021, 12, 7, 2, 30, 31),
-        author="李玉莹",
+        author=OneOf("李玉莹", "新浪财经"),  # the reporter, or the front matter's outlet
         editors=["李墨轩"],
         opening=("武汉晚报讯", "12月6日上午8时刚过"),
         closing="以同样的方式打起了维权官司并胜诉。",
@@ -1056,6 +1106,7 @@ CASES = [
             "appendQr",
         ],
     ),
+    # WeChat copy of a report: bold 一、 headings, run-in （一）, cut short
     Expected(
         page("44-picker-wechat-state-council-report-full.md"),
         title="发布 | 国务院关于数字经济发展情况的报告（全文）",
@@ -1083,6 +1134,7 @@ CASES = [
         inside=["按照全国人大常委会监督工作计划安排，受国务院委托", "数字基础设施实现跨越式发展。"],
         chrome=["扫码订阅", "邮发代号", "征订热线", "cover_image"],
     ),
+    # news page: bold headings with sub-heading pairs, captions
     Expected(
         page("45-html-youth-overseas-students.html"),
         title="海外留学生看两会：出国前后关注点大不同",
