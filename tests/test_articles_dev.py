@@ -1121,6 +1121,7 @@ CASES = [
         published=datetime(2022, 11, 17),
         author=UNCHECKED,
         opening=(
+            "国务院关于数字经济发展情况的报告",  # the report's own title, if read
             "——2022年10月28日",
             "2022年10月28日在第十三届",
             "国家发展和改革委员会主任",
