@@ -221,3 +221,11 @@ def test_segment_keeps_every_paragraph_whole_in_order_within_the_limit(
     article = segment(Article("t", [Section("一", paragraphs)]), max_chars)
     assert "".join(chunk.text for chunk in article.chunks) == "".join(paragraphs)
     assert all(len(chunk.text) <= max_chars for chunk in article.chunks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(), max_size=4), st.integers(min_value=8, max_value=60))
+def test_segment_loses_no_character_of_any_text(paragraphs: list[str], max_chars: int) -> None:
+    article = segment(Article("t", [Section("一", paragraphs)]), max_chars)
+    chunks = "".join(chunk.text for chunk in article.chunks)
+    assert "".join(chunks.split()) == "".join("".join(paragraphs).split())
