@@ -110,6 +110,36 @@ NEWS_PAGE = (
 )
 
 
+# Figures as articles write them: long, grouped, signed, with decimals, units,
+# percentages, ranges, dates and times; the readings of numbers live here.
+FIGURE = st.builds(
+    lambda sign, whole, grouped, fraction, unit: (
+        sign + (f"{int(whole):,}" if grouped and whole else whole) + fraction + unit
+    ),
+    st.sampled_from(["", "-", "+", "−", "约", "第"]),
+    st.text("0123456789", min_size=1, max_size=40),
+    st.booleans(),
+    st.sampled_from(["", ".5", ".05", ".123456789", "%", "‰"]),
+    st.sampled_from(["", "元", "亿元", "万", "年", "月", "日", "km", "℃", "%", "米", "-", "/"]),
+)
+NUMBERS_TEXT = st.lists(
+    st.one_of(FIGURE, st.sampled_from(["，", "。", "增长", "总额为", "比", "至", "～", " ", "\n"])),
+    max_size=30,
+).map("".join)
+
+
+@pytest.mark.xfail(
+    raises=IndexError,
+    strict=False,
+    reason="normalize.read_integer raises IndexError on a figure of 17+ digits (issue 11; "
+    "normalize.py is fixed on another branch): drop this mark once that is merged",
+)
+@FUZZ
+@given(NUMBERS_TEXT, SUFFIXES)
+def test_articles_full_of_figures(text: str, suffix: str) -> None:
+    read_or_refuse(("数字\n\n" + text).encode(), suffix)
+
+
 @FUZZ
 @given(st.binary(max_size=2000), SUFFIXES)
 def test_binary_junk_is_refused_or_read(data: bytes, suffix: str) -> None:
