@@ -10,8 +10,11 @@ from __future__ import annotations
 import enum
 import http.client
 import logging
+import os
+import re
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,30 +48,62 @@ class RawDocument:
     path: Path | None = None
 
 
+# Any "scheme://" address; only http(s) ones are fetched.
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# Han characters (with the extensions and compatibility ideographs): a text
+# without one has nothing for a Mandarin voice to read.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    return source.lower().startswith(("http://", "https://"))
 
 
-def read(source: str) -> RawDocument:
+def read(source: str | os.PathLike[str]) -> RawDocument:
     """Read ``source``: a path, ``-`` for stdin, or an http(s) URL."""
+    if isinstance(source, os.PathLike):
+        return _read_file(Path(source))
     if source == "-":
-        data = sys.stdin.buffer.read()
-        text = decode(data, "standard input")
+        data = sys.stdin.buffer.read(_MAX_INPUT_BYTES + 1)
+        if len(data) > _MAX_INPUT_BYTES:
+            raise InputError("standard input is larger than 20 MB; an article is at most 20 MB")
+        text = _chinese(decode(data, "standard input"), "standard input")
         return RawDocument(text, sniff_kind(text), "briefing")
     if is_url(source):
-        data, content_type = _fetch(source)
-        media_type = content_type.split(";")[0].strip().lower()
-        if media_type and not (
-            media_type.startswith("text/") or "html" in media_type or "xml" in media_type
-        ):
-            raise InputError(
-                f"{source} is {media_type}, not a web page; give the address of the article's page"
-            )
-        text = decode(data, source, _charset_from(content_type))
-        name = Path(source.split("?")[0].rstrip("/")).stem or "briefing"
-        kind = Kind.HTML if "html" in content_type or sniff_kind(text) is Kind.HTML else Kind.TEXT
-        return RawDocument(text, kind, name, url=source)
-    path = Path(source)
+        return _read_url(source)
+    if _ADDRESS.match(source):
+        scheme = source.split(":", 1)[0]
+        raise InputError(
+            f"{source}: {scheme}:// addresses are not supported; give an http:// or https:// "
+            "address, or save the article and give the file"
+        )
+    return _read_file(Path(source))
+
+
+def _read_url(source: str) -> RawDocument:
+    data, content_type = _fetch(source)
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type and not (
+        media_type.startswith("text/") or "html" in media_type or "xml" in media_type
+    ):
+        raise InputError(
+            f"{source} is {media_type}, not a web page; give the address of the article's page"
+        )
+    text = _chinese(decode(data, source, _charset_from(content_type)), source)
+    kind = Kind.HTML if "html" in content_type or sniff_kind(text) is Kind.HTML else Kind.TEXT
+    return RawDocument(text, kind, _name_of_url(source), url=source)
+
+
+def _name_of_url(url: str) -> str:
+    """The page's file name without its extension (…/news/page.html → page), or
+    the host's name for a site's front page (http://127.0.0.1:8000/ → 127.0.0.1)."""
+    parts = urllib.parse.urlsplit(url)
+    page = parts.path.rstrip("/").rpartition("/")[2]
+    return Path(page).stem or parts.hostname or "briefing"
+
+
+def _read_file(path: Path) -> RawDocument:
+    source = str(path)
     if not path.exists():
         raise InputError(f"{source}: no such file; check the path")
     if path.is_dir():
@@ -82,8 +117,18 @@ def read(source: str) -> RawDocument:
         raise InputError(f"{source}: permission denied; check the file's permissions") from exc
     except OSError as exc:
         raise InputError(f"{source}: cannot be read ({exc.strerror})") from exc
-    text = decode(data, source)
+    text = _chinese(decode(data, source), source)
     return RawDocument(text, kind_of(path, text), path.stem, path=path)
+
+
+def _chinese(text: str, where: str) -> str:
+    """``text`` if it has Chinese in it to read aloud."""
+    if not _HAN.search(text):
+        raise InputError(
+            f"{where} has no Chinese text to read; briefing reads Chinese articles aloud: "
+            "give an article in Chinese"
+        )
+    return text
 
 
 def kind_of(path: Path, text: str) -> Kind:

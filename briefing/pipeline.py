@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 class MakeConfig:
     """What ``briefing make`` was asked to do."""
 
-    source: str
+    source: str | os.PathLike[str]
     output: Path | None = None
     backend: str = "auto"
     voice: str | None = None
@@ -60,7 +61,7 @@ class MakeConfig:
     lexicon: Path | None = None  # read after the default and the user's own
 
 
-def read_article(source: str, max_chunk_chars: int) -> Article:
+def read_article(source: str | os.PathLike[str], max_chunk_chars: int) -> Article:
     """Read, clean, section, segment and normalise: everything before audio."""
     return shape(clean.parse(ingest.read(source)), max_chunk_chars)
 
@@ -90,7 +91,7 @@ def shape(
     return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
-def plan(source: str, backend: str = "auto") -> Article:
+def plan(source: str | os.PathLike[str], backend: str = "auto") -> Article:
     """The article as it will be read, without making audio. A named backend
     need not work here (only its chunk limit is used); ``auto`` plans for the
     one make would pick."""
@@ -109,15 +110,31 @@ def default_output(raw: ingest.RawDocument) -> Path:
     return raw.path.with_suffix(".mp3")
 
 
+# A suffix that names a file format (.wav, .m4a, .txt), unlike the end of
+# "news.2019" or "江苏.对口", which are names still waiting for theirs.
+_FORMAT_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}")
+
+
+def mp3_path(output: Path) -> Path:
+    """``output``, or ``output`` + ``.mp3`` when it has no file format in its name;
+    another format is refused rather than written as MP3 under a false name."""
+    if output.suffix.lower() == ".mp3":
+        return output
+    if _FORMAT_SUFFIX.fullmatch(output.suffix):
+        raise OutputError(
+            f"{output.name}: briefing writes MP3 audio only; "
+            f"name the output {output.stem}.mp3 (or give no suffix)"
+        )
+    return output.with_name(output.name + ".mp3")
+
+
 def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing, dict[str, Path]]:
     """Make the briefing's MP3 and sidecars; return it and the files written."""
     progress = progress or NoProgress()
     # Everything that can be refused is checked before minutes of synthesis.
     raw = ingest.read(config.source)
     document = clean.parse(raw)
-    output = (config.output or default_output(raw)).resolve()
-    if output.suffix.lower() != ".mp3":
-        output = output.with_name(output.name + ".mp3")
+    output = mp3_path(config.output or default_output(raw)).resolve()
     paths = sidecars.sidecar_paths(output)
     _check_outputs(raw.path, paths, config.force)
     cover = tags.read_cover(config.cover) if config.cover is not None else None

@@ -9,8 +9,10 @@ words and quotations are never split.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from briefing.article import Article, Boundary, Chunk
 
@@ -24,8 +26,11 @@ _SENTENCE = re.compile(
 )
 _CLAUSE_END = "，,、：:"
 # Runs that must never be cut: numbers with separators, URLs/emails, Latin words.
+# (An address starts where its run of ASCII starts: tried at every character
+# of a long run, it would cost time quadratic in the run's length.)
 _UNBREAKABLE = re.compile(
-    r"(?:https?://|www\.)\S+?(?=[\u4e00-\u9fff，。！？；、]|$)|[\w.+-]+@[\w-]+\.[\w.]+|"
+    r"(?:https?://|www\.)\S+?(?=[\u4e00-\u9fff，。！？；、]|$)|"
+    r"(?<![A-Za-z0-9._+-])[A-Za-z0-9._+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+|"
     r"\d+(?:[.,:：/]\d+)*%?|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z0-9]+)*"
 )
 _HARD_LIMIT_FACTOR = 3
@@ -118,66 +123,87 @@ def _quote_balance(text: str) -> int:
 
 
 def split_long(sentence: str, max_chars: int) -> list[str]:
-    """``sentence`` in pieces of at most ``max_chars``, cut at the best places."""
+    """``sentence`` in pieces of at most ``max_chars``, cut at the best places.
+
+    Each piece ends at the strongest break its length allows: a sentence end
+    or a clause outside quotation marks, then a clause inside them, then a
+    word boundary. Joined, the pieces give ``sentence`` back."""
     if len(sentence) <= max_chars:
         return [sentence]
+    breaks = _breaks(sentence)
+    positions = sorted(breaks)
+    clause_ends = [position for position in positions if breaks[position] > _WORD]
     pieces: list[str] = []
-    current = ""
-    for clause in _clauses(sentence):
-        if len(clause) > max_chars:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.extend(_split_words(clause, max_chars))
-        elif len(current) + len(clause) > max_chars:
-            pieces.append(current)
-            current = clause
+    start = 0
+    while len(sentence) - start > max_chars:
+        first = bisect.bisect_right(positions, start)
+        last = bisect.bisect_right(positions, start + max_chars)
+        window = positions[first:last]
+        if not window:
+            # A URL or number longer than the limit goes out whole, alone: read
+            # in halves it would be nonsense. Only run-on garbage is cut.
+            end = positions[first] if first < len(positions) else len(sentence)
+            if end - start > _HARD_LIMIT_FACTOR * max_chars:
+                end = start + max_chars
+        elif max(breaks[position] for position in window) > _WORD:
+            end = max(window, key=lambda position: (breaks[position], position))
         else:
-            current += clause
-    if current:
-        pieces.append(current)
-    return _balance_last(pieces, max_chars)
+            # A clause too long for one piece: cut it into pieces of even
+            # length, not into full ones and a stub before its comma.
+            next_end = bisect.bisect_right(clause_ends, start + max_chars)
+            clause_end = clause_ends[next_end] if next_end < len(clause_ends) else len(sentence)
+            count = -(-(clause_end - start) // max_chars)
+            target = start + -(-(clause_end - start) // count)
+            end = min(window, key=lambda position: abs(position - target))
+        pieces.append(sentence[start:end])
+        start = end
+    if start < len(sentence):
+        pieces.append(sentence[start:])
+    return pieces
 
 
-def _clauses(sentence: str) -> Iterator[str]:
-    """Clauses ending at clause punctuation that is outside quotes and numbers."""
-    start = depth = 0
+_WORD, _CLAUSE_IN_QUOTES, _CLAUSE = range(3)  # strengths of a break, weakest first
+_SENTENCE_END = "。！？；!?;…"
+
+
+def _breaks(sentence: str) -> dict[int, int]:
+    """Where ``sentence`` may be cut (an index of it), and how good a place each is.
+
+    A cut falls between words: never inside a number, URL or Latin word, never
+    before punctuation (it stays with the word before it) and never after an
+    opening quote or bracket (it leads into the word after it). Its strength
+    is that of the punctuation just before it."""
+    word_starts = set(itertools.accumulate(len(token) for token in _tokens(sentence)))
+    breaks: dict[int, int] = {}
+    depth = ascii_quotes = 0  # quotations and brackets open; ASCII double quotes seen
+    strength, leads_in = _WORD, False  # of the punctuation since the last letter or digit
     for i, ch in enumerate(sentence):
+        opens = ch in _OPENERS or (ch == '"' and ascii_quotes % 2 == 0)
+        if i in word_starts and not leads_in and (ch.isalnum() or opens):
+            breaks[i] = strength
+        if ch.isalnum():
+            strength, leads_in = _WORD, False
+            continue
+        if ch in _CLOSERS_OF_OPENERS:
+            depth = max(0, depth - 1)
+        if ch in _SENTENCE_END:
+            strength = _CLAUSE
+        elif ch in _CLAUSE_END and not _inside_number(sentence, i):
+            strength = max(strength, _CLAUSE if depth == 0 else _CLAUSE_IN_QUOTES)
         if ch in _OPENERS:
             depth += 1
-        elif ch in _CLOSERS_OF_OPENERS:
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_END and depth == 0 and not _inside_number(sentence, i):
-            yield sentence[start : i + 1]
-            start = i + 1
-    if start < len(sentence):
-        yield sentence[start:]
+        ascii_quotes += ch == '"'
+        leads_in = leads_in or opens
+    return breaks
 
 
 def _inside_number(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
-def _split_words(clause: str, max_chars: int) -> list[str]:
-    """Split at jieba word boundaries, keeping numbers, URLs and Latin words whole."""
-    pieces: list[str] = []
-    current = ""
-    for token in _tokens(clause):
-        if len(current) + len(token) > max_chars and current:
-            pieces.append(current)
-            current = ""
-        # A URL or number longer than the limit goes out whole, alone: read
-        # in halves it would be nonsense. Only run-on garbage is cut.
-        while len(token) > _HARD_LIMIT_FACTOR * max_chars:
-            pieces.append(token[:max_chars])
-            token = token[max_chars:]
-        current += token
-    if current:
-        pieces.append(current)
-    return pieces
-
-
 def _tokens(text: str) -> list[str]:
+    """Words (jieba's), with numbers, URLs and Latin words kept whole; joined,
+    they give ``text`` back."""
     from briefing.words import cut
 
     tokens: list[str] = []
@@ -189,29 +215,4 @@ def _tokens(text: str) -> list[str]:
         position = match.end()
     if position < len(text):
         tokens.extend(cut(text[position:]))
-    return _attach_punctuation(tokens)
-
-
-def _attach_punctuation(tokens: list[str]) -> list[str]:
-    """Punctuation stays with the word before it (closing) or after it (opening)."""
-    merged: list[str] = []
-    carry = ""
-    for token in tokens:
-        if all(ch in _OPENERS or ch == '"' for ch in token):
-            carry += token
-        elif merged and all(not ch.isalnum() for ch in token):
-            merged[-1] += token
-        else:
-            merged.append(carry + token)
-            carry = ""
-    if carry:
-        merged.append(carry)
-    return merged
-
-
-def _balance_last(pieces: list[str], max_chars: int) -> list[str]:
-    """Avoid a tiny last piece (a dangling 2-character clause) by merging it
-    back when the result still fits."""
-    if len(pieces) >= 2 and len(pieces[-1]) < 4 and len(pieces[-2]) + len(pieces[-1]) <= max_chars:
-        pieces[-2:] = [pieces[-2] + pieces[-1]]
-    return pieces
+    return tokens

@@ -85,7 +85,7 @@ def require_page(path: Path, where: str) -> None:
     if path.exists():
         return
     message = f"{path.name} is not in {path.parent} ({where})"
-    if os.environ.get("CI", "").lower() == "true":
+    if os.environ.get("CI", "").lower() in ("true", "1"):  # CI has every page
         pytest.fail(message)
     pytest.skip(message)
 
@@ -185,7 +185,7 @@ def check_story(expected: Expected, article: Article, *, loose: bool = False) ->
 def check_no_chrome(expected: Expected, article: Article, *, loose: bool = False) -> None:
     """No listed chrome is read (loose: however it is spaced)."""
     same = unspaced if loose else str
-    paragraphs = [same(p) for section in article.sections for p in section.paragraphs[1:]]
+    paragraphs = [same(p) for section in article.sections for p in section.paragraphs]
     text = "".join(paragraphs)
     # A photo caption ("小温。") is a paragraph of its own; the same words may
     # end a sentence of the story.

@@ -5,7 +5,8 @@ page shows, no page chrome read aloud, and no sentence of the story lost.
 Pages saved from the web are data from public repositories, which may only
 live in the steering repo's shared/ folder, beside this clone (as in CI), or in
 BRIEFING_ARTICLES_DIR: tests/data/ARTICLES.md lists them and where each came
-from. A page that is not there is skipped, saying so; the seed is in examples/.
+from. A page that is not there is skipped, saying so (in CI, CI=true, it fails);
+the seed is in examples/.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from article_expectations import (
     check_no_chrome,
     check_spoken_chunks,
     check_story,
+    require_page,
 )
 
 from briefing.article import Article
@@ -230,8 +232,7 @@ CASES = [
 @pytest.fixture(scope="module", params=CASES, ids=lambda case: case.path.stem)
 def case(request: pytest.FixtureRequest) -> tuple[Expected, Article]:
     expected: Expected = request.param
-    if not expected.path.exists():
-        pytest.skip(f"{expected.path.name} is not in {ARTICLES} (see tests/data/ARTICLES.md)")
+    require_page(expected.path, "see tests/data/ARTICLES.md")
     return expected, read_article(str(expected.path), CHUNK_CHARS)
 
 

@@ -232,7 +232,8 @@ def write(path: Path, data: bytes) -> Path:
         ("empty.txt", b"", "is empty"),
         ("blank.txt", b"  \n\t\n\xe3\x80\x80\n", "white space|empty"),
         ("binary.txt", bytes(range(256)) * 8, "binary"),
-        ("latin1.txt", "Café crème brûlée ÿ".encode("latin-1") * 3, "encoding|no article text"),
+        ("latin1.txt", "Café crème brûlée ÿ".encode("latin-1") * 3, "encoding|no Chinese text"),
+        ("english.txt", b"Hello world.\n\nThis is English.\n", "has no Chinese text to read"),
         ("chrome.txt", "听新闻\n下一篇\n".encode(), "no article text"),
     ],
 )
@@ -328,3 +329,76 @@ def test_an_output_that_is_the_input_is_refused_even_with_force(tmp_path):
     result = run("make", str(article), "-o", str(tmp_path / "news.mp3"), "--force", "-q")
     assert_user_error(result, "would be overwritten by an output")
     assert article.read_text(encoding="utf-8") == "标题\n\n正文第一段。\n"
+
+
+def test_an_unexpected_exception_is_one_line_with_exit_70(monkeypatch):
+    from briefing import pipeline
+
+    def broken_plan(source: str, backend: str) -> None:
+        raise IndexError("tuple index out of range")
+
+    monkeypatch.setattr(pipeline, "plan", broken_plan)
+    result = run("plan", str(SEED))
+    assert result.exit_code == 70
+    assert result.output.splitlines() == [
+        "Error: internal error (IndexError: tuple index out of range); "
+        "run with --debug for the traceback"
+    ]
+    with pytest.raises(IndexError):
+        run("--debug", "plan", str(SEED))
+
+
+def test_an_internal_error_from_a_real_process_shows_no_traceback(tmp_path):
+    # A stage broken (by a sitecustomize module) in a real process: stderr
+    # holds the one line, nothing else.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import briefing.pipeline as p\n"
+        "def plan(*args, **kwargs):\n"
+        "    raise RuntimeError('stage broke\\nsecond line')\n"
+        "p.plan = plan\n"
+    )
+    import os
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "plan", str(SEED)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 70
+    assert result.stderr == (
+        "Error: internal error (RuntimeError: stage broke); run with --debug for the traceback\n"
+    )
+
+
+@pytest.mark.parametrize(("text", "spoken"), [("-5", "负五"), ("-3.5度", "负三点五度")])
+def test_normalize_reads_text_that_starts_with_a_minus(text, spoken):
+    result = run("normalize", text)
+    assert (result.exit_code, result.output) == (0, spoken + "\n")
+    assert "Usage" in run("normalize", "--help").output
+
+
+def test_plan_accepts_a_path_object():
+    from briefing.pipeline import plan
+
+    article = plan(SEED, "espeak")
+    assert article.title == plan(str(SEED), "espeak").title
+    assert article.chunks
+
+
+@pytest.mark.parametrize("name", ["out.wav", "out.M4A", "out.ogg"])
+def test_an_output_in_another_format_is_refused_not_renamed(tmp_path, name):
+    result = run("make", str(SEED), "-o", str(tmp_path / name), "--backend", "espeak", "-q")
+    assert_user_error(result, f"{re.escape(name)}: briefing writes MP3 audio only.*out.mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [("out", "out.mp3"), ("out.MP3", "out.MP3"), ("news.2019", "news.2019.mp3")],
+)
+def test_an_output_without_a_format_becomes_mp3(given, written):
+    from briefing.pipeline import mp3_path
+
+    assert mp3_path(Path(given)) == Path(written)

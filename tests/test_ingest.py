@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import http.server
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -106,6 +108,13 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             body = NEWS_PAGE.encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
+        elif self.path == "/":
+            body = (
+                "<html><body><div class='share'>分享到：微信 微博</div>"
+                "<footer>版权所有 示例新闻网</footer></body></html>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
         elif self.path == "/report.pdf":
             body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"\x00" * 100
             self.send_response(200)
@@ -181,3 +190,46 @@ def test_an_article_page_by_url_is_read_without_its_chrome(site: str) -> None:
     assert "确保受援地与全国一起奔小康" in spoken and "作出新贡献" in spoken
     for chrome in ("首页", "体育", "分享到", "版权所有", "责任编辑"):
         assert chrome not in spoken
+
+
+def test_an_english_only_file_is_told_it_has_no_chinese_to_read(tmp_path: Path) -> None:
+    path = tmp_path / "english.txt"
+    path.write_text("Markets rallied today.\n\nInvestors cheered the news.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no Chinese text to read.*in Chinese"):
+        read(str(path))
+
+
+def test_a_front_page_is_named_after_its_whole_host(site: str) -> None:
+    from briefing.pipeline import read_article
+
+    assert read(f"{site}/").name == "127.0.0.1"
+    with pytest.raises(InputError, match=r"^127\.0\.0\.1: no article text"):
+        read_article(f"{site}/", 100)
+
+
+@pytest.mark.parametrize("address", ["ftp://example.com/news.txt", "file:///tmp/news.txt"])
+def test_an_address_we_cannot_fetch_says_so_not_no_such_file(address: str) -> None:
+    scheme = address.split(":")[0]
+    with pytest.raises(InputError, match=f"{scheme}:// addresses are not supported"):
+        read(address)
+
+
+def test_a_path_object_is_read_as_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(SIMPLIFIED, encoding="utf-8")
+    raw = read(path)
+    assert (raw.text, raw.path, raw.name) == (SIMPLIFIED, path, "article")
+
+
+class _EndlessArticle:
+    """Standard input that never ends, as a stream from a runaway program."""
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0, "standard input must be read with a bound"
+        return ("新闻" * size).encode()[:size]
+
+
+def test_standard_input_is_capped_like_files_and_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=_EndlessArticle()))
+    with pytest.raises(InputError, match="standard input is larger than 20 MB"):
+        read("-")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.article import Article, Boundary, Section
 from briefing.segment import segment, split_long, split_sentences
@@ -103,3 +105,127 @@ def test_refit_splits_chunks_whose_spoken_form_outgrew_the_limit():
     assert "".join(c.text for c in article.chunks) == text
     assert [c.boundary for c in article.chunks][-1] == Boundary.SECTION
     assert all(c.boundary == Boundary.CLAUSE for c in article.chunks[:-1])
+
+
+# A clause longer than the limit, opening a quotation with an ellipsis, and a
+# long quotation with a comma inside: the two shapes the old splitter broke.
+OPENING_QUOTE = (
+    "他在发布会上表示“……这样的事情在过去几十年里从来没有发生过，"
+    "我们必须认真对待这个问题并且尽快拿出解决方案”。"
+)
+LONG_QUOTATION = (
+    "他说：“这是一个从来没有人想象过的世界，"
+    "我们每个人都应该为此感到骄傲和自豪并且继续努力奋斗下去”。"
+)
+
+
+@pytest.mark.parametrize("max_chars", range(8, 40))
+def test_punctuation_never_moves_across_an_opening_quote(max_chars: int) -> None:
+    pieces = split_long(OPENING_QUOTE, max_chars)
+    assert "".join(pieces) == OPENING_QUOTE
+    assert not any(piece.endswith(("“", "…")) for piece in pieces)  # the quote leads in
+
+
+def test_a_long_quotation_is_cut_at_its_comma_not_mid_word() -> None:
+    assert split_long(LONG_QUOTATION, 20) == [
+        "他说：",
+        "“这是一个从来没有人想象过的世界，",
+        "我们每个人都应该为此感到骄傲和",
+        "自豪并且继续努力奋斗下去”。",
+    ]
+
+
+def test_a_clause_too_long_is_cut_evenly_not_into_a_stub_before_its_comma() -> None:
+    pieces = split_long(OPENING_QUOTE, 15)
+    assert "过，" not in pieces
+    assert min(len(piece) for piece in pieces) >= 8
+
+
+# Properties. Text of real words, numbers and Latin words, with clause
+# punctuation and quotations in any arrangement: every unit of it fits any
+# limit tried, so the limit holds strictly.
+WORDS = st.sampled_from(
+    ["中国", "经济", "发展", "我们", "的", "了", "人民", "银行", "今天", "北京", "世界", "问题"]
+    + ["一个", "可以", "工作", "学校", "老师", "学生", "说", "是"]
+    + ["2019年", "3.5亿", "12,345元", "iPhone手机"]
+)
+PHRASES = st.lists(WORDS, min_size=1, max_size=6).map("".join)
+CLAUSES = st.lists(
+    st.tuples(PHRASES, st.sampled_from(["", "，", "、", "："])).map("".join), min_size=1, max_size=5
+).map("".join)
+QUOTED = CLAUSES.map(lambda clause: f"“{clause.rstrip('，、：')}”")
+SENTENCES = st.lists(
+    st.tuples(st.one_of(PHRASES, QUOTED), st.sampled_from(["", "，", "；"])).map("".join),
+    min_size=1,
+    max_size=12,
+).map(lambda parts: "".join(parts).rstrip("，；") + "。")
+LIMITS = st.integers(min_value=12, max_value=60)
+
+
+def _strengths(sentence: str) -> dict[int, int]:
+    """The test's own reading of where the sentences above may be cut: 2 after
+    punctuation outside quotation marks, 1 after a comma inside them, 0 elsewhere
+    (a comma between digits is part of a number)."""
+    strengths = {}
+    depth = 0
+    for i, ch in enumerate(sentence[:-1], 1):
+        depth += {"“": 1, "”": -1}.get(ch, 0)
+        in_number = sentence[i - 2].isdigit() and sentence[i].isdigit()
+        if ch in "，、：；" and not in_number:
+            strengths[i] = 2 if depth == 0 else 1
+        elif sentence[i] not in "，、：；。”" and ch != "“":
+            strengths[i] = 0
+    return strengths
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.integers(min_value=8, max_value=60))
+def test_splitting_any_text_is_lossless_and_bounded(text: str, max_chars: int) -> None:
+    pieces = split_long(text, max_chars)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= 3 * max_chars for piece in pieces)
+    assert all(pieces) or pieces == [""] == [text]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_sentences_of_any_text_lose_nothing_and_keep_their_order(paragraph: str) -> None:
+    def letters(text: str) -> str:
+        return "".join(text.split())
+
+    sentences = split_sentences(paragraph)
+    assert letters("".join(sentences)) == letters(paragraph)
+    assert all(sentence.strip() for sentence in sentences)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SENTENCES, LIMITS)
+def test_pieces_fit_and_end_at_the_strongest_break_in_reach(sentence: str, max_chars: int) -> None:
+    pieces = split_long(sentence, max_chars)
+    assert "".join(pieces) == sentence
+    assert all(len(piece) <= max_chars for piece in pieces)
+    strengths = _strengths(sentence)
+    start = 0
+    for piece in pieces[:-1]:
+        end = start + len(piece)
+        in_reach = [s for p, s in strengths.items() if start < p <= start + max_chars]
+        assert strengths.get(end) == max(in_reach), (piece, sentence[end:])
+        start = end
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(SENTENCES, min_size=1, max_size=3).map("".join), max_size=4), LIMITS)
+def test_segment_keeps_every_paragraph_whole_in_order_within_the_limit(
+    paragraphs: list[str], max_chars: int
+) -> None:
+    article = segment(Article("t", [Section("一", paragraphs)]), max_chars)
+    assert "".join(chunk.text for chunk in article.chunks) == "".join(paragraphs)
+    assert all(len(chunk.text) <= max_chars for chunk in article.chunks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(), max_size=4), st.integers(min_value=8, max_value=60))
+def test_segment_loses_no_character_of_any_text(paragraphs: list[str], max_chars: int) -> None:
+    article = segment(Article("t", [Section("一", paragraphs)]), max_chars)
+    chunks = "".join(chunk.text for chunk in article.chunks)
+    assert "".join(chunks.split()) == "".join("".join(paragraphs).split())

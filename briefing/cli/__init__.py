@@ -2,12 +2,15 @@
 
 Each command lives in its own module here and only parses options, calls the
 library and prints. One ``except BriefingError`` turns any user error into a
-single ``Error: …`` line and exit status 1; ``--debug`` shows the traceback.
+single ``Error: …`` line and exit status 1; any other exception is a bug, told
+in one line too, with exit status 70 (EX_SOFTWARE); ``--debug`` shows the
+traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -64,6 +67,31 @@ class _BriefingGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; finished chunks are cached and a re-run resumes.", err=True)
             ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: usage errors and exits it reports itself
+        except Exception as exc:
+            if (ctx.obj and ctx.obj.get("debug")) or _is_closed_pipe(exc):
+                raise  # a closed pipe (briefing plan … | head) is click's to quiet
+            click.echo(
+                f"Error: internal error ({_summary(exc)}); run with --debug for the traceback",
+                err=True,
+            )
+            ctx.exit(_EXIT_INTERNAL_ERROR)
+
+
+_EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
+
+
+def _is_closed_pipe(exc: Exception) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+def _summary(exc: Exception) -> str:
+    """The exception's type and the first line of its message, kept short."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(message) > 120:
+        message = message[:119] + "…"
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 @click.group(cls=_BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -106,7 +106,17 @@ def plan(
             click.echo(f"{number:5}. {item.line()}")
 
 
-@click.command()
+class _TextFirst(click.Command):
+    """A command whose argument is text, which may start with '-' (``normalize
+    -5``): only ``--help`` is read as an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in ("-h", "--help", "--"):
+            args = ["--", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.command(cls=_TextFirst)
 @click.argument("text", required=False)
 def normalize(text: str | None) -> None:
     """Print the spoken form of TEXT; without TEXT, one line out per stdin line."""
