@@ -130,3 +130,11 @@ class Briefing:
     backend: str
     voice: str
     loudness_lufs: float | None = None  # integrated, of the MP3 as written
+
+
+def clock(ms: int) -> str:
+    """``1:05`` or ``1:02:05``, in whole seconds: how players show a time
+    (a 22-hour briefing is 21:59:32, never 1319:32)."""
+    minutes, seconds = divmod(max(0, int(ms)) // 1000, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

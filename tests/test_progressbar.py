@@ -7,20 +7,21 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from briefing.article import clock
 from briefing.cli import cli, progressbar
-from briefing.cli.progressbar import TerminalProgress, clock
+from briefing.cli.progressbar import TerminalProgress
 
 
 def test_durations_read_as_players_show_them():
-    assert clock(59) == "0:59"
-    assert clock(8 * 60 + 48) == "8:48"
-    assert clock(3600) == "1:00:00"
-    assert clock(1319 * 60 + 32) == "21:59:32"  # once printed as 1319:32
+    assert clock(59_999) == "0:59"  # whole seconds, as players show them
+    assert clock((8 * 60 + 48) * 1000) == "8:48"
+    assert clock(3_600_000) == "1:00:00"
+    assert clock((1319 * 60 + 32) * 1000) == "21:59:32"  # once printed as 1319:32
 
 
 @given(st.integers(0, 10**7))
 def test_a_clock_reads_back_to_its_seconds(seconds):
-    parts = [int(part) for part in clock(seconds).split(":")]
+    parts = [int(part) for part in clock(seconds * 1000).split(":")]
     assert all(part < 60 for part in parts[1:])
     assert len(parts) == (3 if seconds >= 3600 else 2)
     total = 0

@@ -8,8 +8,9 @@ import click
 
 from briefing import pipeline
 from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
+from briefing.article import clock
 from briefing.backends.base import backend_names
-from briefing.cli.progressbar import TerminalProgress, clock
+from briefing.cli.progressbar import TerminalProgress
 from briefing.cli.readings import lexicon_option
 
 
@@ -119,7 +120,7 @@ def make(
         loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
         chapters = len(briefing.chapters)
         click.echo(
-            f"Wrote {paths['audio']} ({clock(briefing.duration_ms // 1000)}, "
+            f"Wrote {paths['audio']} ({clock(briefing.duration_ms)}, "
             f"{chapters} chapter{'' if chapters == 1 else 's'}{loudness})",
             err=True,
         )

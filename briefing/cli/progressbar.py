@@ -10,16 +10,10 @@ from typing import Any
 
 import click
 
+from briefing.article import clock
 from briefing.cli import interrupts
 
 PLAIN_INTERVAL_S = 5.0  # at most one plain line this often per stage
-
-
-def clock(seconds: float) -> str:
-    """``m:ss`` under an hour, ``h:mm:ss`` from an hour on."""
-    minutes, secs = divmod(max(0, round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class TerminalProgress:
@@ -84,5 +78,5 @@ class TerminalProgress:
         elapsed = now - self._started
         if self._done and elapsed > 0:
             left = elapsed * (self._total - self._done) / self._done
-            status += f", about {clock(left)} left"
+            status += f", about {clock(round(left * 1000))} left"
         return status

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from briefing.article import Chapter, Cue
+from briefing.article import Chapter, Cue, clock
 from briefing.errors import InputError
 from briefing.sidecars import (
     METADATA_FORMAT,
@@ -327,14 +327,6 @@ def _layer3_frame(header: int) -> tuple[int, int, int] | None:
     frame_samples = 1152 if mpeg1 else 576
     bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
     return frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1), frame_samples, rate
-
-
-def clock(ms: int) -> str:
-    """``1:05`` or ``1:02:05``: how players show a time."""
-    seconds = int(ms // 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _read_sidecar(path: Path, name: str) -> str:

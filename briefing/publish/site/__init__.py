@@ -19,8 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 from briefing import ai_label
+from briefing.article import clock
 from briefing.files import write_atomic
-from briefing.publish.episodes import Channel, Episode, clock
+from briefing.publish.episodes import Channel, Episode
 
 ASSETS = ("player.css", "player.js", "embed.js")
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
