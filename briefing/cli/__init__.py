@@ -81,9 +81,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register_commands() -> None:
     # Imported here so each command module can import ``cli`` without a cycle.
-    from briefing.cli import cache, make, publish, text, voices
+    from briefing.cli import cache, make, publish, service, text, voices
 
-    for module in (make, text, voices, publish, cache):
+    for module in (make, text, voices, publish, cache, service):
         module.register(cli)
 
 
