@@ -1,6 +1,7 @@
 """Throughput of the newsroom service against running ``briefing make`` one after another.
 
     .venv/bin/python bench/service.py [--articles 100] [--baseline 10] [--delay 0.3] [--speed 15]
+    .venv/bin/python bench/service.py --recovery [--rounds 3]
 
 Everything runs on loopback: the fake edge voice service (tests/edge_server.py,
 ``--delay`` s to the first byte, audio at ``--speed`` times real time), a real
@@ -13,11 +14,15 @@ The baseline is ``briefing make --backend edge`` run on the first
 ``--baseline`` of the same articles one after another, each a new process with
 its empty cache, as a newsroom's script would; its articles per minute are
 compared with the service's.
+
+``--recovery`` measures instead how long a job whose worker is killed with
+SIGKILL waits before an idle second worker starts it again, over ``--rounds``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -69,52 +74,93 @@ def baseline(texts: list[Path], workdir: Path, env: dict[str, str]) -> float:
     return (time.perf_counter() - started) / len(texts)
 
 
+class Service:
+    """redis-server, ``briefing server --broker`` on a fresh root, and workers added on demand."""
+
+    def __init__(self, workdir: Path, name: str, env: dict[str, str]) -> None:
+        self.root, self.env = workdir / f"root-{name}", env
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = (workdir / f"{name}.log").open("ab")
+        self.redis = redis_server(workdir)
+        self.broker = self.redis.__enter__()
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.server = self._start("server", "--port", str(port))
+        wait_until(lambda: _up(self.base), 60, "the server")
+        self.token = subprocess.run(
+            [*BRIEFING, "token", "create", "--root", str(self.root)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+
+    def _start(self, command: str, *args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [*BRIEFING, command, "--root", str(self.root), "--broker", self.broker, *args],
+            stdout=self.log,
+            stderr=self.log,
+            env=self.env,
+        )
+
+    def add_worker(self) -> None:
+        self.workers.append(self._start("worker"))
+
+    def submit(self, text: str, backend: str) -> str:
+        body = {"text": text, "backend": backend}
+        return str(request("POST", f"{self.base}/v1/briefings", body, self.token)[1]["id"])
+
+    def close(self) -> None:
+        for process in [*self.workers, self.server]:
+            stop(process)
+        self.redis.__exit__(None, None, None)
+
+
 def service_run(count: int, workers: int, workdir: Path, env: dict[str, str]) -> float:
     """Seconds per article through the service with ``workers`` worker processes."""
-    root, port = workdir / f"root-{workers}", free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (workdir / f"service-{workers}.log").open("ab")
-    with redis_server(workdir) as broker:
-        server = subprocess.Popen(
-            [*BRIEFING, "server", "--root", str(root), "--port", str(port), "--broker", broker],
-            stdout=log,
-            stderr=log,
-            env=env,
-        )
-        running: list[subprocess.Popen[bytes]] = []
-        try:
-            wait_until(lambda: _up(base), 60, "the server")
-            token = subprocess.run(
-                [*BRIEFING, "token", "create", "--root", str(root)],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()[-1]
-            running = [
-                subprocess.Popen(
-                    [*BRIEFING, "worker", "--root", str(root), "--broker", broker],
-                    stdout=log,
-                    stderr=log,
-                    env=env,
-                )
-                for _ in range(workers)
-            ]
-            time.sleep(5)  # let the workers import the pipeline before the clock starts
-            started = time.perf_counter()
-            ids = [
-                request(
-                    "POST",
-                    f"{base}/v1/briefings",
-                    {"text": article(n), "backend": "edge"},
-                    token,
-                )[1]["id"]
-                for n in range(count)
-            ]
-            wait_until(lambda: _all_done(base, ids), 3600, "every article")
-            return (time.perf_counter() - started) / count
-        finally:
-            for process in [*running, server]:
-                stop(process)
+    service = Service(workdir, f"workers-{workers}", env)
+    try:
+        for _ in range(workers):
+            service.add_worker()
+        time.sleep(5)  # let the workers import the pipeline before the clock starts
+        started = time.perf_counter()
+        ids = [service.submit(article(n), "edge") for n in range(count)]
+        wait_until(lambda: _all_done(service.base, ids), 3600, "every article")
+        return (time.perf_counter() - started) / count
+    finally:
+        service.close()
+
+
+def recovery(rounds: int, workdir: Path, env: dict[str, str]) -> list[float]:
+    """Seconds from SIGKILL of a job's worker to an idle worker starting it again."""
+    service = Service(workdir, "recovery", env)
+    waits = []
+    try:
+        for n in range(rounds):
+            service.workers = [w for w in service.workers if w.poll() is None]
+            while len(service.workers) < 2:
+                service.add_worker()
+            time.sleep(8)  # both workers up and idle
+            job_id = service.submit(article(1000 + n) * 6, "espeak")
+            record = service.root / ".service" / "jobs" / f"{job_id}.json"
+            first = wait_until(lambda r=record: _running_on(r), 120, "the job to start")
+            next(w for w in service.workers if w.pid == first).kill()
+            killed = time.time()
+            restarted = lambda r=record, f=first: _running_on(r) not in (None, f)  # noqa: E731
+            wait_until(restarted, 300, "recovery")
+            waits.append(json.loads(record.read_text())["started"] - killed)
+            done = lambda r=record: json.loads(r.read_text())["status"] == "done"  # noqa: E731
+            wait_until(done, 300, "the job to finish")
+    finally:
+        service.close()
+    return waits
+
+
+def _running_on(record: Path) -> int | None:
+    try:
+        data = json.loads(record.read_text())
+    except (OSError, ValueError):
+        return None
+    return int(data["worker"].rsplit(":", 1)[1]) if data.get("worker") else None
 
 
 def _up(base: str) -> bool:
@@ -137,7 +183,18 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=10)
     parser.add_argument("--delay", type=float, default=0.3)
     parser.add_argument("--speed", type=float, default=15.0)
+    parser.add_argument("--recovery", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
+    if options.recovery:
+        with tempfile.TemporaryDirectory() as folder:
+            waits = recovery(options.rounds, Path(folder), dict(os.environ))
+        print(
+            "killed worker's job restarted on an idle worker after "
+            + ", ".join(f"{w:.1f}" for w in waits)
+            + " s"
+        )
+        return
     with EdgeServer(first_byte_delay_s=options.delay, speed=options.speed) as edge:
         env = {**os.environ, "BRIEFING_EDGE_URL": edge.url}
         with tempfile.TemporaryDirectory() as folder:

@@ -95,6 +95,12 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
         if credentials is None or not tokens.valid(credentials.credentials):
             raise _Unauthorised
 
+    def existing(briefing_id: str) -> Job:
+        job = store.get(briefing_id)
+        if job is None:
+            raise _NotFound(f"no briefing {briefing_id}")
+        return job
+
     def links(job: Job) -> dict[str, str]:
         base = settings.base_url
         result = {"self": f"{base}/v1/briefings/{job.id}"}
@@ -158,6 +164,10 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
     async def blocked(request: Request, exc: BlockedURL) -> JSONResponse:
         return _error(400, str(exc.reason))
 
+    @app.exception_handler(_NotFound)
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        return _error(404, str(exc))
+
     @app.exception_handler(_Unauthorised)
     async def unauthorised(request: Request, exc: Exception) -> JSONResponse:
         return _error(
@@ -180,9 +190,7 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
 
     @app.get("/v1/briefings/{briefing_id}", response_model=Status, summary="A briefing's status")
     def get_briefing(briefing_id: str) -> Any:
-        job = store.get(briefing_id)
-        if job is None:
-            return _error(404, f"no briefing {briefing_id}")
+        job = existing(briefing_id)
         return status_of(job)
 
     @app.delete(
@@ -191,9 +199,7 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
         summary="Take a briefing down: gone from the feed, the site and the files",
     )
     def delete_briefing(briefing_id: str) -> Any:
-        job = store.get(briefing_id)
-        if job is None:
-            return _error(404, f"no briefing {briefing_id}")
+        job = existing(briefing_id)
         store.delete(briefing_id)  # first: a worker making it stops at its next step
         site.take_down(root, briefing_id, job.slug)
         site.republish(root, settings)
@@ -206,9 +212,7 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
         summary="Publish a reviewed draft",
     )
     def publish_briefing(briefing_id: str) -> Any:
-        job = store.get(briefing_id)
-        if job is None:
-            return _error(404, f"no briefing {briefing_id}")
+        job = existing(briefing_id)
         if job.status != DONE or not job.draft:
             return _error(409, f"briefing {briefing_id} is {job.status}, not a draft to publish")
         return status_of(work.publish_draft(root, store, job))
@@ -253,6 +257,10 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
 
 
 class _Unauthorised(Exception):
+    pass
+
+
+class _NotFound(Exception):
     pass
 
 
