@@ -51,16 +51,18 @@ class Service:
         return [entry.title for entry in feedparser.parse(response.content).entries]
 
 
-def _service(tmp_path: Path, review: bool) -> Iterator[Service]:
+def _service(
+    tmp_path: Path, review: bool, threads: int = 1, edge_cap: int = queue.EDGE_CONNECTION_CAP
+) -> Iterator[Service]:
     root = Root(tmp_path / "root")
     root.create()
     settings = Settings(base_url="http://testserver", domains=["127.0.0.1"], review=review)
     root.save_settings(settings)
     policy = FetchPolicy(frozenset(settings.domains), allow_loopback=True)
     broker = queue.make_broker(None)
-    actor = queue.declare(broker, root)
+    actor = queue.declare(broker, root, queue.edge_slots(None, edge_cap))
     fetch.install(policy)
-    worker = queue.start_worker(broker, 1)
+    worker = queue.start_worker(broker, threads)
     token = tokens.create(root)
     try:
         with ArticleSite() as site:
@@ -212,3 +214,23 @@ def test_an_unavailable_site_is_retried_then_failed_with_its_message(service: Se
     assert failed is not None and failed.status == FAILED and failed.cause == "fetch"
     assert "503" in (failed.error or "") and "will retry" not in (failed.error or "")
     assert service.site.requests.count("/broken") == 2
+
+
+def test_jobs_share_one_cap_on_edge_connections(tmp_path: Path, edge_server: Any) -> None:
+    from briefing.backends.edge import EdgeBackend
+
+    edge_server.first_byte_delay_s = 0.2
+    per_job = EdgeBackend.default_jobs
+    # a cap of one job's connections: two worker threads must take turns
+    running = _service(tmp_path, review=False, threads=2, edge_cap=per_job)
+    service = next(running)
+    try:
+        ids = []
+        for n in (1, 2):
+            sentences = (f"第{n}篇第{i}句，市政府介绍了城市交通建设的最新进展。" for i in range(80))
+            ids.append(service.submit(text="".join(sentences), backend="edge")["id"])
+        assert [service.finished(i)["status"] for i in ids] == [DONE, DONE]
+    finally:
+        running.close()
+    assert edge_server.max_in_flight <= per_job
+    assert len(edge_server.served) >= 2 * per_job  # both jobs spoke all their chunks

@@ -84,7 +84,7 @@ def server(
     place.save_settings(settings)
     policy = _policy(settings.domains)
     dramatiq_broker = queue.make_broker(broker)
-    actor = queue.declare(dramatiq_broker, place)
+    actor = queue.declare(dramatiq_broker, place, queue.edge_slots(broker))
     running = None
     if workers is None:
         workers = 0 if broker else 1
@@ -125,7 +125,7 @@ def worker(root: Path, broker: str, threads: int) -> None:
     settings = place.load_settings()
     fetch.install(_policy(settings.domains))
     dramatiq_broker = queue.make_broker(broker)
-    queue.declare(dramatiq_broker, place)
+    queue.declare(dramatiq_broker, place, queue.edge_slots(broker))
     running = queue.start_worker(dramatiq_broker, threads)
     click.echo(f"Worker on {broker} for {root} ({threads} at once; Ctrl-C stops)")
     try:

@@ -23,6 +23,8 @@ from typing import Any
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage
+from dramatiq.rate_limits import ConcurrentRateLimiter
+from dramatiq.rate_limits.backends import RedisBackend, StubBackend
 
 from briefing.service import work
 from briefing.service.jobs import ACTIVE, JobStore
@@ -39,6 +41,20 @@ HEARTBEAT_TIMEOUT_MS = 10_000
 # worker sends about one a second, so a dead one is noticed within seconds.
 MAINTENANCE_CHANCE = 50_000
 JOB_TIME_LIMIT_MS = 30 * 60 * 1000  # a job still running after this is stopped and retried
+# The edge voice service treats ~40 connections from one address as abuse; every
+# worker of a newsroom shares one address, so the cap is global.
+EDGE_CONNECTION_CAP = 32
+
+
+def edge_slots(url: str | None, cap: int = EDGE_CONNECTION_CAP) -> ConcurrentRateLimiter:
+    """A semaphore, in Redis when there is one, of how many jobs may talk to the edge
+    service at once: ``cap`` connections at the edge backend's connections per job. A
+    slot of a killed worker frees itself after the job time limit."""
+    from briefing.backends.edge import EdgeBackend
+
+    backend = RedisBackend(url=url) if url else StubBackend()
+    slots = max(1, cap // EdgeBackend.default_jobs)
+    return ConcurrentRateLimiter(backend, "briefing:edge-jobs", limit=slots, ttl=JOB_TIME_LIMIT_MS)
 
 
 def make_broker(url: str | None) -> dramatiq.Broker:
@@ -58,13 +74,16 @@ def make_broker(url: str | None) -> dramatiq.Broker:
     return broker
 
 
-def declare(broker: dramatiq.Broker, root: Root) -> dramatiq.Actor[Any, None]:
-    """The actor that makes briefings, bound to ``broker``."""
+def declare(
+    broker: dramatiq.Broker, root: Root, edge: ConcurrentRateLimiter
+) -> dramatiq.Actor[Any, None]:
+    """The actor that makes briefings, bound to ``broker``; ``edge`` caps the jobs
+    that may use the edge voice service at once."""
 
     def make_briefing(job_id: str, run: int) -> None:
         message = CurrentMessage.get_current_message()
         retries = int(message.options.get("retries", 0)) if message is not None else 0
-        work.run_job(root, job_id, run, retries)
+        work.run_job(root, job_id, run, retries, edge)
 
     return dramatiq.Actor(
         make_briefing,

@@ -21,8 +21,11 @@ import os
 import socket
 import time
 import urllib.error
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from dramatiq.rate_limits import ConcurrentRateLimiter
 
 from briefing import pipeline
 from briefing.errors import (
@@ -45,6 +48,7 @@ MAX_RETRIES = 4
 # count as retries): past this the job is what kills workers, and is given up.
 MAX_ATTEMPTS = MAX_RETRIES + 3
 _PROGRESS_INTERVAL_S = 0.5
+_EDGE_SLOT_POLL_S = 0.5
 
 
 class JobGone(Exception):
@@ -141,7 +145,9 @@ def save_unless_gone(store: JobStore, job: Job) -> None:
     store.save(job)
 
 
-def run_job(root: Root, job_id: str, run: int, retries: int) -> None:
+def run_job(
+    root: Root, job_id: str, run: int, retries: int, edge: ConcurrentRateLimiter | None = None
+) -> None:
     """Run ``run`` of job ``job_id`` (``retries`` earlier tries of it failed transiently).
 
     Returns when the run is done, failed for good, or was not this message's
@@ -160,7 +166,8 @@ def run_job(root: Root, job_id: str, run: int, retries: int) -> None:
         return
     try:
         save_unless_gone(store, job)
-        _make_and_publish(root, root.load_settings(), store, job)
+        with _edge_slot(edge, job):
+            _make_and_publish(root, root.load_settings(), store, job)
     except JobGone:
         site.take_down(root, job_id, None)  # whatever this run wrote after the takedown
         return
@@ -174,6 +181,21 @@ def run_job(root: Root, job_id: str, run: int, retries: int) -> None:
         job.cause = failure.cause
         store.save(job)
         raise Transient(failure.message) from exc
+
+
+@contextlib.contextmanager
+def _edge_slot(edge: ConcurrentRateLimiter | None, job: Job) -> Iterator[None]:
+    """Wait for a slot when the job may use the edge voice service (``auto`` picks it
+    when it is reachable); offline voices need none."""
+    if edge is None or job.backend not in ("auto", "edge"):
+        yield
+        return
+    while True:
+        with edge.acquire(raise_on_failure=False) as acquired:
+            if acquired:
+                yield
+                return
+        time.sleep(_EDGE_SLOT_POLL_S)
 
 
 def _fail(store: JobStore, job: Job, failure: Failure) -> None:
