@@ -234,3 +234,26 @@ def test_jobs_share_one_cap_on_edge_connections(tmp_path: Path, edge_server: Any
         running.close()
     assert edge_server.max_in_flight <= per_job
     assert len(edge_server.served) >= 2 * per_job  # both jobs spoke all their chunks
+
+
+def test_token_create_prints_a_token_and_keeps_only_its_hash(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+    from briefing.service.tokens import TokenChecker
+
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["token", "create", "--root", str(tmp_path / "nowhere")])
+    assert (
+        missing.exit_code == 1 and "Error: " in missing.output and "Traceback" not in missing.output
+    )
+    created = [
+        runner.invoke(cli, ["token", "create", "--root", str(tmp_path)]).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]
+    stored = Root(tmp_path).tokens.read_text()
+    checker = TokenChecker(Root(tmp_path))
+    for token in created:
+        assert len(token) >= 40 and token not in stored
+        assert checker.valid(token)
+    assert not checker.valid(created[0][:-1] + "x")
