@@ -37,9 +37,10 @@ ACTOR = "make_briefing"
 # A dead worker's jobs go back on the queue this long after its last heartbeat
 # (a live worker beats about once a second, whatever its jobs are doing).
 HEARTBEAT_TIMEOUT_MS = 10_000
-# Chance, per million broker commands, of checking for dead workers: each idle
-# worker sends about one a second, so a dead one is noticed within seconds.
-MAINTENANCE_CHANCE = 50_000
+# Chance, per million broker commands, of checking for dead workers (a short
+# script over the heartbeats): an idle worker sends a command or two a second,
+# so one whose heartbeat stopped is noticed within seconds of the timeout.
+MAINTENANCE_CHANCE = 200_000
 JOB_TIME_LIMIT_MS = 30 * 60 * 1000  # a job still running after this is stopped and retried
 # The edge voice service treats ~40 connections from one address as abuse; every
 # worker of a newsroom shares one address, so the cap is global.
