@@ -257,3 +257,19 @@ def test_token_create_prints_a_token_and_keeps_only_its_hash(tmp_path: Path) -> 
         assert len(token) >= 40 and token not in stored
         assert checker.valid(token)
     assert not checker.valid(created[0][:-1] + "x")
+
+
+def test_server_says_what_to_install_when_the_extra_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+
+    monkeypatch.setitem(sys.modules, "dramatiq", None)  # as if it were not installed
+    result = CliRunner().invoke(cli, ["server", "--root", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs dramatiq" in result.output and "pip install 'briefing[server]'" in result.output
+    assert not (tmp_path / ".service").exists()  # refused before touching the root
