@@ -148,6 +148,8 @@ def test_listen_queues_an_article_then_gives_the_player(service: Service) -> Non
     url = service.site.url("/news/5.html")
     first = service.client.get("/listen", params={"url": url})
     assert first.status_code == 202 and int(first.headers["retry-after"]) > 0
+    same_page = service.client.get("/listen", params={"url": url + "#comments"})
+    assert same_page.json()["id"] == first.json()["id"]
     service.finished(first.json()["id"])
     player = service.client.get("/listen", params={"url": url})
     assert player.status_code == 200

@@ -136,3 +136,14 @@ def test_the_default_policy_refuses_loopback(site: ArticleSite, installed: None)
         ingest.read(site.url("/news/1.html"))
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(site.url("/news/1.html"))  # any urllib fetch of the process
+
+
+def test_one_article_has_one_canonical_address() -> None:
+    same = [
+        "https://News.Example.com/a/1.html?id=3",
+        "https://news.example.com:443/a/1.html?id=3#comments",
+        "HTTPS://news.example.com./a/1.html?id=3",
+    ]
+    assert {fetch.canonical_url(url) for url in same} == {"https://news.example.com/a/1.html?id=3"}
+    assert fetch.canonical_url("http://news.example.com:8080") == "http://news.example.com:8080/"
+    assert fetch.canonical_url("https://news.example.com/a?id=4") != fetch.canonical_url(same[0])

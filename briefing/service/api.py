@@ -20,7 +20,7 @@ from starlette.types import Scope
 
 from briefing.backends.base import backend_names
 from briefing.service import metrics, site, work
-from briefing.service.fetch import BlockedURL, FetchPolicy
+from briefing.service.fetch import BlockedURL, FetchPolicy, canonical_url
 from briefing.service.jobs import ACTIVE, DONE, FAILED, QUEUED, Job, JobStore, briefing_id
 from briefing.service.root import Root, Settings
 from briefing.service.tokens import TokenChecker
@@ -136,6 +136,7 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
         kind = next(name for name in ("url", "text", "html") if getattr(submission, name))
         content: str = getattr(submission, kind)
         if kind == "url":
+            content = canonical_url(content)
             policy.check_url(content)
         job_id = briefing_id(kind, content, submission.voice, submission.backend)
         with submitting:
@@ -233,6 +234,7 @@ def create_app(root: Root, settings: Settings, policy: FetchPolicy, actor: Any) 
 
     @app.get("/listen", summary="What the 听新闻 button calls: the player, or 202 and queued")
     def listen(url: Annotated[str, Query(description="The article's address")]) -> Any:
+        url = canonical_url(url)
         policy.check_url(url)
         job = store.get(briefing_id("url", url, None, "auto"))
         if job is None:

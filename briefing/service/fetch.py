@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 _MAX_REDIRECTS = 5
 
@@ -71,6 +71,19 @@ class FetchPolicy:
         for info in infos:
             self.check_address(host, str(info[4][0]))
         return infos
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per article: scheme and host in lower case, no default port, no
+    ``#fragment`` (the server never sees it), so ``/listen`` calls from the same page
+    find the same briefing."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").rstrip(".").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}{port}" if userinfo else f"{host}{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
 def normalise_domain(domain: str) -> str:
