@@ -3,6 +3,7 @@ worker thread making real briefings with the offline espeak voice."""
 
 from __future__ import annotations
 
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -275,3 +276,27 @@ def test_server_says_what_to_install_when_the_extra_is_missing(
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "needs dramatiq" in result.output and "pip install 'briefing[server]'" in result.output
     assert not (tmp_path / ".service").exists()  # refused before touching the root
+
+
+def test_a_takedown_while_it_is_being_made_leaves_nothing(service: Service) -> None:
+    text = "".join(f"第{i}段：市政府介绍了城市交通建设的最新进展。" for i in range(40))
+    briefing_id = service.submit(text=text, backend="espeak")["id"]
+
+    def running() -> bool:
+        job = service.store.get(briefing_id)
+        return job is not None and job.status == "running"
+
+    wait_until(running, 60, "the job to start")
+    assert service.client.delete(f"/v1/briefings/{briefing_id}", headers=service.auth).is_success
+    # the worker stops at its next step and removes what it wrote
+    wait_until(lambda: not _leftovers(service, briefing_id), 60, "the files to go")
+    time.sleep(2)  # and nothing comes back
+    assert not _leftovers(service, briefing_id)
+    assert not list(service.root.drafts.glob(f"{briefing_id}*"))
+    assert service.feed_titles() == []
+    assert service.store.get(briefing_id) is None
+
+
+def _leftovers(service: Service, briefing_id: str) -> list[Path]:
+    """The briefing's files, and temporary outputs of a make in progress."""
+    return [*service.root.path.glob(f"{briefing_id}*"), *service.root.path.glob(".*.part")]

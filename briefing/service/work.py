@@ -169,9 +169,12 @@ def run_job(
         with _edge_slot(edge, job):
             _make_and_publish(root, root.load_settings(), store, job)
     except JobGone:
-        site.take_down(root, job_id, None)  # whatever this run wrote after the takedown
+        _taken_down(root, job)
         return
     except Exception as exc:
+        if store.get(job_id) is None:  # the takedown surfaced as another error on its way up
+            _taken_down(root, job)
+            return
         failure = classify(exc)
         log.warning("job %s run %d: %s (%s)", job_id, run, failure.message, failure.cause)
         if failure.permanent or retries >= MAX_RETRIES:
@@ -179,7 +182,11 @@ def run_job(
             return
         job.error = f"{failure.message} (will retry)"
         job.cause = failure.cause
-        store.save(job)
+        try:
+            save_unless_gone(store, job)
+        except JobGone:
+            _taken_down(root, job)
+            return
         raise Transient(failure.message) from exc
 
 
@@ -196,6 +203,12 @@ def _edge_slot(edge: ConcurrentRateLimiter | None, job: Job) -> Iterator[None]:
                 yield
                 return
         time.sleep(_EDGE_SLOT_POLL_S)
+
+
+def _taken_down(root: Root, job: Job) -> None:
+    """Taken down while being made: remove what this run wrote (and published) since."""
+    site.take_down(root, job.id, job.slug)
+    site.republish(root, root.load_settings())
 
 
 def _fail(store: JobStore, job: Job, failure: Failure) -> None:
