@@ -110,9 +110,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register_commands() -> None:
     # Imported here so each command module can import ``cli`` without a cycle.
-    from briefing.cli import cache, make, publish, readings, text, voices
+    from briefing.cli import cache, make, publish, readings, service, text, voices
 
-    for module in (make, text, voices, publish, cache, readings):
+    for module in (make, text, voices, publish, cache, readings, service):
         module.register(cli)
 
 
