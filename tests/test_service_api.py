@@ -193,13 +193,13 @@ def test_nothing_to_read_fails_once_with_the_reason(service: Service) -> None:
     failed = service.finished(service.submit(text="……！！", backend="espeak")["id"])
     assert failed["status"] == FAILED and "nothing" in failed["error"]
     job = service.store.get(failed["id"])
-    assert job is not None and job.attempts == 1 and job.cause == "audio"
+    assert job is not None and job.attempts == 1 and job.cause == "input"
     metrics = {
         (sample.name, tuple(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(service.client.get("/metrics").text)
         for sample in family.samples
     }
-    assert metrics[("briefing_job_failures_total", (("cause", "audio"),))] == 1
+    assert metrics[("briefing_job_failures_total", (("cause", "input"),))] == 1
     assert metrics[("briefing_jobs", (("state", "failed"),))] == 1
     assert metrics[("briefing_queue_depth", ())] == 0
 
