@@ -35,7 +35,7 @@ from briefing.article import Article, Briefing
 from briefing.backends.base import get_backend
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
-from briefing.presets import select
+from briefing.presets import planned_backend, select
 from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -79,11 +79,11 @@ def shape(
 
 
 def plan(source: str, backend: str = "auto") -> Article:
-    """The article as it will be read, without making audio. A named backend
-    need not work here (only its chunk limit is used); ``auto`` plans for the
-    one make would pick."""
-    chosen = select(backend).backend if backend == "auto" else get_backend(backend)
-    return read_article(source, chosen.max_chunk_chars)
+    """The article as it will be read, without making audio or connecting
+    anywhere. A named backend need not work here (only its chunk limit is
+    used); ``auto`` plans for the best installed one (``planned_backend``)."""
+    with planned_backend() if backend == "auto" else get_backend(backend) as chosen:
+        return read_article(source, chosen.max_chunk_chars)
 
 
 def default_output(raw: ingest.RawDocument) -> Path:
@@ -128,6 +128,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     # The MP3 is encoded while the backend speaks, into a temporary file that
     # becomes the output only when everything else is written too.
     with (
+        backend,
         contextlib.closing(speeches),
         _staged(paths) as staged,
         assemble.Assembler(article, staged["audio"]) as assembler,

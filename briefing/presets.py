@@ -2,7 +2,8 @@
 
 A preset is one small TOML file in ``voices/`` (backend, voice id, rate,
 pitch, volume, description); ``--voice NAME`` takes a preset's name or a
-backend's own voice id. ``auto`` picks the best backend that works here.
+backend's own voice id. ``auto`` tries the installed backends from the
+highest ``auto_priority`` down and takes the first that works here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from pathlib import Path
 
 import tomllib
 
-from briefing.backends.base import Backend, VoiceSettings, backend_names, get_backend
+from briefing.backends.base import (
+    Backend,
+    Installable,
+    VoiceSettings,
+    backend_names,
+    get_backend,
+)
 from briefing.errors import BackendUnavailable, BriefingError
 
 log = logging.getLogger(__name__)
-
-AUTO_ORDER = ("edge", "baker", "espeak")
 
 
 @dataclass(frozen=True)
@@ -118,27 +123,67 @@ def _require(name: str) -> Backend:
     backend = get_backend(name)
     problem = backend.available()
     if problem:
+        backend.close()
         raise BackendUnavailable(problem)
     return backend
 
 
-def _auto() -> tuple[Backend, str]:
-    skipped = []
-    for name in AUTO_ORDER:
+def auto_candidates() -> tuple[list[Backend], list[tuple[str, str]]]:
+    """The backends ``auto`` may pick, best first, and those that cannot even
+    be loaded (name, why). Nothing here connects anywhere; the caller owns
+    (closes) the backends."""
+    candidates, broken = [], []
+    for name in backend_names():
         try:
             backend = get_backend(name)
         except BackendUnavailable as exc:
-            skipped.append((name, str(exc)))
+            broken.append((name, str(exc)))
             continue
+        if backend.auto_priority is None:
+            backend.close()
+        else:
+            candidates.append(backend)
+    candidates.sort(key=lambda backend: -(backend.auto_priority or 0))
+    return candidates, broken
+
+
+def planned_backend() -> Backend:
+    """The backend ``auto`` would pick, judged without connecting: the best one
+    whose voice is installed. A network voice counts as there; when it cannot
+    be reached, make falls back to the next, whose chunks are shorter."""
+    candidates, _ = auto_candidates()
+    chosen = next((b for b in candidates if not isinstance(b, Installable) or b.installed()), None)
+    for backend in candidates:
+        if backend is not chosen:
+            backend.close()
+    if chosen is None:
+        raise BackendUnavailable("no voice is installed here; see `briefing voices`")
+    return chosen
+
+
+def _auto() -> tuple[Backend, str]:
+    candidates, broken = auto_candidates()
+    for name, why in broken:
+        log.warning("the %s backend is skipped: %s", name, why)
+    skipped = []
+    chosen = None
+    for backend in candidates:
         problem = backend.available()
         if problem is None:
-            for skipped_name, why in skipped:
-                log.info("auto: %s skipped: %s", skipped_name, why)
-            if not skipped:
-                return backend, "auto"
-            names = ", ".join(skipped_name for skipped_name, _ in skipped)
-            return backend, f"auto; {names} not available here, see `briefing voices`"
-        skipped.append((name, problem))
-    raise BackendUnavailable(
-        "no voice works here: " + "; ".join(f"{name}: {why}" for name, why in skipped)
-    )
+            chosen = backend
+            break
+        skipped.append((backend.name, problem))
+    for backend in candidates:
+        if backend is not chosen:
+            backend.close()
+    if chosen is None:
+        raise BackendUnavailable(
+            "no voice works here: "
+            + "; ".join(f"{name}: {why}" for name, why in [*broken, *skipped])
+        )
+    for name, why in skipped:
+        log.info("auto: %s skipped: %s", name, why)
+    if not skipped:
+        return chosen, "auto"
+    names = ", ".join(name for name, _ in skipped)
+    return chosen, f"auto; {names} not available here, see `briefing voices`"

@@ -34,7 +34,7 @@ import numpy as np
 
 from briefing import files
 from briefing.backends import baker_frontend as frontend
-from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import BackendBase, Speech, SpeechRequest, Voice, WordTiming
 from briefing.backends.pip_runner import PipResult, PipTimeout, run_pip
 from briefing.errors import BackendUnavailable, SynthesisError
 
@@ -98,7 +98,7 @@ class _Job:
     gain: float
 
 
-class BakerBackend:
+class BakerBackend(BackendBase):
     name = "baker"
     default_voice = VOICE_ID
     # Chunks this long are packed into utterances the model says well (see
@@ -106,6 +106,7 @@ class BakerBackend:
     # over the worker processes.
     max_chunk_chars = 60
     format_version = "2"  # 2: polyphones in context (g2pM), English words, lexicon marks
+    auto_priority = 200  # natural and offline, once installed
 
     def __init__(self) -> None:
         # CPU-bound: one worker process per core this process may use.
@@ -128,6 +129,9 @@ class BakerBackend:
                 f"{INSTALL_COMMAND} (or pip install '{RUNTIME_EXTRA}')"
             )
         return None
+
+    def installed(self) -> bool:
+        return self.available() is None  # both checks are local: files and an import
 
     def voices(self) -> list[Voice]:
         return [
@@ -437,6 +441,3 @@ def _speak(engine, job: _Job) -> Speech:  # type: ignore[no-untyped-def]
     audio = np.concatenate(pieces) * job.gain if pieces else np.zeros(0, dtype=np.float32)
     pcm = np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
     return Speech(pcm, SAMPLE_RATE_HZ, tuple(words))
-
-
-BACKEND: Backend = BakerBackend()

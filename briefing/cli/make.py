@@ -8,9 +8,9 @@ import click
 
 from briefing import pipeline
 from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
-from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
 from briefing.cli.readings import lexicon_option
+from briefing.cli.voices import BackendChoice
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -18,7 +18,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     options = [
         click.option(
             "--backend",
-            type=click.Choice(["auto", *backend_names()]),
+            type=BackendChoice(),
             default="auto",
             show_default=True,
             help="TTS engine; auto picks the best that works here.",
