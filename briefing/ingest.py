@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import http.client
 import logging
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -44,12 +45,34 @@ class RawDocument:
     path: Path | None = None
 
 
+@dataclass(frozen=True)
+class Text:
+    """Article text given directly: ``briefing.make(Text("# 标题\n\n正文…"))``.
+
+    A wrapper, not a bare ``str``: a string is a path or a URL, as on the
+    command line, so a mistyped file name is an error instead of being read
+    aloud, and short Chinese text is never mistaken for a file. ``name`` names
+    the outputs when no output path is given.
+    """
+
+    content: str
+    name: str = "briefing"
+
+
+# What make and plan read: a path (str or os.PathLike), an http(s) URL, "-"
+# for stdin, or Text.
+Source = str | os.PathLike[str] | Text
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def read(source: str) -> RawDocument:
-    """Read ``source``: a path, ``-`` for stdin, or an http(s) URL."""
+def read(source: Source) -> RawDocument:
+    """Read ``source``: a path, ``-`` for stdin, an http(s) URL, or ``Text``."""
+    if isinstance(source, Text):
+        return RawDocument(source.content, sniff_kind(source.content), source.name)
+    source = os.fspath(source)
     if source == "-":
         data = sys.stdin.buffer.read()
         text = decode(data, "standard input")

@@ -35,23 +35,32 @@ from briefing.article import Article, Briefing
 from briefing.backends.base import get_backend
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
+from briefing.ingest import Source
 from briefing.presets import planned_backend, select
 from briefing.progress import NoProgress, Progress
+from briefing.prosody import Pitch, Rate, Volume
+from briefing.sidecars import OutputFiles
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class MakeConfig:
-    """What ``briefing make`` was asked to do."""
+    """What ``briefing make`` was asked to do.
 
-    source: str
+    ``source``: a path, an http(s) URL, ``"-"`` (stdin) or ``Text(...)``.
+    ``output``: the MP3 (sidecars go beside it); None names it after the source.
+    ``voice``: a preset or a backend's voice id; prosody left as None comes
+    from the preset, else is the voice's own.
+    """
+
+    source: Source
     output: Path | None = None
     backend: str = "auto"
     voice: str | None = None
-    rate: str | None = None
-    pitch: str | None = None
-    volume: str | None = None
+    rate: Rate | None = None
+    pitch: Pitch | None = None
+    volume: Volume | None = None
     jobs: int | None = None  # None: the backend's own default
     cover: Path | None = None
     force: bool = False
@@ -60,7 +69,15 @@ class MakeConfig:
     lexicon: Path | None = None  # read after the default and the user's own
 
 
-def read_article(source: str, max_chunk_chars: int) -> Article:
+@dataclass(frozen=True)
+class MakeResult:
+    """What ``make`` made: the briefing (article, chapters, cues, duration) and its files."""
+
+    briefing: Briefing
+    files: OutputFiles
+
+
+def read_article(source: Source, max_chunk_chars: int) -> Article:
     """Read, clean, section, segment and normalise: everything before audio."""
     return shape(clean.parse(ingest.read(source)), max_chunk_chars)
 
@@ -78,7 +95,7 @@ def shape(
     return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
-def plan(source: str, backend: str = "auto") -> Article:
+def plan(source: Source, backend: str = "auto") -> Article:
     """The article as it will be read, without making audio or connecting
     anywhere. A named backend need not work here (only its chunk limit is
     used); ``auto`` plans for the best installed one (``planned_backend``)."""
@@ -97,13 +114,13 @@ def default_output(raw: ingest.RawDocument) -> Path:
     return raw.path.with_suffix(".mp3")
 
 
-def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing, dict[str, Path]]:
+def make(config: MakeConfig, progress: Progress | None = None) -> MakeResult:
     """Make the briefing's MP3 and sidecars; return it and the files written."""
     progress = progress or NoProgress()
     # Everything that can be refused is checked before minutes of synthesis.
     raw = ingest.read(config.source)
     document = clean.parse(raw)
-    output = (config.output or default_output(raw)).resolve()
+    output = Path(config.output or default_output(raw)).resolve()
     if output.suffix.lower() != ".mp3":
         output = output.with_name(output.name + ".mp3")
     paths = sidecars.sidecar_paths(output)
@@ -152,7 +169,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
             progress.advance()
         finally:
             progress.finish()  # an error message must not land on a half-drawn bar
-    return briefing, paths
+    return MakeResult(briefing, OutputFiles.beside(paths["audio"]))
 
 
 def _write_tags_and_sidecars(

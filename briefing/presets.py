@@ -9,7 +9,6 @@ highest ``auto_priority`` down and takes the first that works here.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from briefing.backends.base import (
     get_backend,
 )
 from briefing.errors import BackendUnavailable, BriefingError
+from briefing.prosody import Pitch, Rate, Volume
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +54,12 @@ def load_presets() -> dict[str, Preset]:
             name=path.stem,
             backend=data["backend"],
             voice=data["voice"],
-            rate_pct=parse_offset(data.get("rate", "+0%"), "%"),
-            pitch_hz=parse_offset(data.get("pitch", "+0Hz"), "Hz"),
-            volume_pct=parse_offset(data.get("volume", "+0%"), "%"),
+            rate_pct=Rate.parse(data.get("rate", 0)).percent,
+            pitch_hz=Pitch.parse(data.get("pitch", 0)).hertz,
+            volume_pct=Volume.parse(data.get("volume", 0)).percent,
             description=data.get("description", ""),
         )
     return presets
-
-
-def parse_offset(value: str | int, unit: str) -> int:
-    """'+10%' → 10, '-5Hz' → -5, 0 → 0; a clear error otherwise."""
-    if isinstance(value, int):
-        return value
-    match = re.fullmatch(rf"\s*([+-]?\d+)\s*(?:{re.escape(unit)})?\s*", value, re.I)
-    if not match:
-        raise BriefingError(f"{value!r} is not an offset like +10{unit} or -5{unit}")
-    return int(match.group(1))
 
 
 @dataclass(frozen=True)
@@ -82,11 +72,12 @@ class Selection:
 def select(
     backend: str = "auto",
     voice: str | None = None,
-    rate: str | None = None,
-    pitch: str | None = None,
-    volume: str | None = None,
+    rate: Rate | None = None,
+    pitch: Pitch | None = None,
+    volume: Volume | None = None,
 ) -> Selection:
-    """Resolve ``--backend``/``--voice``/prosody options into a backend and settings."""
+    """Resolve ``--backend``/``--voice``/prosody options into a backend and
+    settings; prosody left as None comes from the preset, else is +0."""
     preset = load_presets().get(voice) if voice else None
     if preset and backend not in ("auto", preset.backend):
         raise BriefingError(
@@ -104,17 +95,9 @@ def select(
         )
     settings = VoiceSettings(
         voice=preset.voice if preset else (voice or chosen.default_voice),
-        rate_pct=parse_offset(rate, "%")
-        if rate is not None
-        else (preset.rate_pct if preset else 0),
-        pitch_hz=parse_offset(pitch, "Hz")
-        if pitch is not None
-        else (preset.pitch_hz if preset else 0),
-        volume_pct=(
-            parse_offset(volume, "%")
-            if volume is not None
-            else (preset.volume_pct if preset else 0)
-        ),
+        rate_pct=rate.percent if rate is not None else (preset.rate_pct if preset else 0),
+        pitch_hz=pitch.hertz if pitch is not None else (preset.pitch_hz if preset else 0),
+        volume_pct=volume.percent if volume is not None else (preset.volume_pct if preset else 0),
     )
     return Selection(chosen, settings, reason)
 

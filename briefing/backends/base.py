@@ -30,6 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from briefing.errors import BackendUnavailable, BriefingError
+from briefing.prosody import Pitch, Rate, Volume
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,8 @@ class VoiceSettings:
     volume_pct: int = 0
 
     def __post_init__(self) -> None:
-        if not -50 <= self.rate_pct <= 100:
-            raise BriefingError(f"rate {self.rate_pct:+d}% is out of range; use -50% to +100%")
-        if not -50 <= self.pitch_hz <= 50:
-            raise BriefingError(f"pitch {self.pitch_hz:+d}Hz is out of range; use -50Hz to +50Hz")
-        if not -50 <= self.volume_pct <= 50:
-            raise BriefingError(f"volume {self.volume_pct:+d}% is out of range; use -50% to +50%")
+        # The ranges are the prosody types' (briefing.prosody): made to be checked.
+        Rate(self.rate_pct), Pitch(self.pitch_hz), Volume(self.volume_pct)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
 from briefing.cli.progressbar import TerminalProgress
 from briefing.cli.readings import lexicon_option
 from briefing.cli.voices import BackendChoice
+from briefing.prosody import Pitch, Rate, Volume
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -99,9 +100,9 @@ def make(
         output=output,
         backend=backend,
         voice=voice,
-        rate=rate,
-        pitch=pitch,
-        volume=volume,
+        rate=None if rate is None else Rate.parse(rate),
+        pitch=None if pitch is None else Pitch.parse(pitch),
+        volume=None if volume is None else Volume.parse(volume),
         jobs=jobs,
         cover=cover,
         force=force,
@@ -114,12 +115,13 @@ def make(
             "asks listeners to be told (China: GB 45438-2025), telling them is now up to you",
             err=True,
         )
-    briefing, paths = pipeline.make(config, TerminalProgress(quiet))
+    result = pipeline.make(config, TerminalProgress(quiet))
+    briefing = result.briefing
     if not quiet:
         minutes, seconds = divmod(briefing.duration_ms // 1000, 60)
         loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
         click.echo(
-            f"Wrote {paths['audio']} ({minutes}:{seconds:02d}, "
+            f"Wrote {result.files.mp3} ({minutes}:{seconds:02d}, "
             f"{len(briefing.chapters)} chapters{loudness})",
             err=True,
         )
