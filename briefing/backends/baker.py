@@ -108,7 +108,9 @@ class BakerBackend(BackendBase):
     format_version = "2"  # 2: polyphones in context (g2pM), English words, lexicon marks
     auto_priority = 200  # natural and offline, once installed
 
-    def __init__(self) -> None:
+    def __init__(self, weights: Path | None = None) -> None:
+        """``weights``: the folder of the voice's files (default: ``weights_dir()``)."""
+        self.weights = weights if weights is not None else weights_dir()
         # CPU-bound: one worker process per core this process may use.
         self.default_jobs = _cpu_count()
         self._checked: Path | None = None  # the weights dir whose files passed their sums
@@ -117,10 +119,10 @@ class BakerBackend(BackendBase):
     # -- the contract ------------------------------------------------------------
 
     def available(self) -> str | None:
-        missing = [name for name in FILES if not (weights_dir() / name).is_file()]
+        missing = [name for name in FILES if not (self.weights / name).is_file()]
         if missing:
             return (
-                f"the baker voice is not installed (no {', '.join(missing)} in {weights_dir()}); "
+                f"the baker voice is not installed (no {', '.join(missing)} in {self.weights}); "
                 f"install it with: {INSTALL_COMMAND}"
             )
         if not _runtime_importable():
@@ -168,7 +170,7 @@ class BakerBackend(BackendBase):
 
         Files already there and matching their sums are kept: running the
         command again repairs a damaged install and is otherwise instant."""
-        target = weights_dir()
+        target = self.weights
         weights_ok = all(_matches(target / name, expected) for name, (_, expected) in FILES.items())
         if weights_ok and _runtime_importable():
             progress(f"The baker voice is already installed in {target}.")
@@ -186,7 +188,7 @@ class BakerBackend(BackendBase):
 
     def _check(self) -> Path:
         """The weights dir, once its files match their pinned sums (once per process)."""
-        directory = weights_dir()
+        directory = self.weights
         if self._checked == directory:
             return directory
         problem = self.available()
