@@ -83,3 +83,10 @@ def test_plan_never_connects(edge_server) -> None:
     assert edge_server.connections == 0
     with get_backend("edge") as edge:
         assert max(len(chunk.text) for chunk in article.chunks) <= edge.max_chunk_chars
+
+
+def test_only_an_installable_voice_can_be_installed(register_backends) -> None:
+    register_backends(tone="tone_backend:ToneBackend")
+    result = run("voices", "install", "tone")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: the tone backend has nothing to install"
