@@ -35,11 +35,12 @@ SEED = ROOT / "examples" / "jiangsu-duikou-zhiyuan.txt"
 
 
 def ensure_installed() -> None:
-    from briefing.backends.baker import BACKEND
+    from briefing.backends.baker import BakerBackend
 
-    if BACKEND.available() is not None:
-        print("Installing the baker voice first (not timed)…", file=sys.stderr)
-        BACKEND.install(lambda line: print(line, file=sys.stderr))
+    with BakerBackend() as baker:
+        if not baker.installed():
+            print("Installing the baker voice first (not timed)…", file=sys.stderr)
+            baker.install(lambda line: print(line, file=sys.stderr))
 
 
 def briefing_command() -> list[str]:

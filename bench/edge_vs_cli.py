@@ -40,7 +40,7 @@ sys.path[:] = [str(ROOT), str(ROOT / "tests")] + [
 from edge_server import EdgeServer  # noqa: E402
 
 from briefing import pipeline  # noqa: E402
-from briefing.backends.edge import BACKEND  # noqa: E402
+from briefing.backends.edge import EdgeBackend  # noqa: E402
 from briefing.ffmpeg import decode_to_samples  # noqa: E402
 
 SEED = ROOT / "examples" / "jiangsu-duikou-zhiyuan.txt"
@@ -54,13 +54,13 @@ STAGE = """
 import json, sys, time
 from briefing import pipeline, synth
 from briefing.backends.base import VoiceSettings
-from briefing.backends.edge import BACKEND
+from briefing.backends.edge import EdgeBackend
 from briefing.cache import ChunkCache
 seed, voice, jobs, cache = sys.argv[1:5]
-article = pipeline.read_article(seed, BACKEND.max_chunk_chars)
+article = pipeline.read_article(seed, EdgeBackend.max_chunk_chars)
 chunks = [chunk for chunk in article.chunks if chunk.speakable]
 started = time.perf_counter()
-speeches = synth.synthesize(chunks, BACKEND, VoiceSettings(voice), jobs=int(jobs),
+speeches = synth.synthesize(chunks, EdgeBackend(), VoiceSettings(voice), jobs=int(jobs),
                             cache=ChunkCache(cache))
 audio_s = sum(s.duration_ms for s in speeches if s is not None) / 1000
 print(json.dumps({"wall": time.perf_counter() - started, "audio_s": audio_s}))
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are reported")
     args = parser.parse_args()
 
-    article = pipeline.read_article(str(SEED), BACKEND.max_chunk_chars)
+    article = pipeline.read_article(str(SEED), EdgeBackend.max_chunk_chars)
     chunks = [chunk for chunk in article.chunks if chunk.speakable]
     spoken = "\n".join(chunk.spoken for chunk in chunks)
     walls: dict[str, list[float]] = {"cli": [], "make": [], "cached": [], "stage": []}

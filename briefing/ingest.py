@@ -55,12 +55,34 @@ _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
+@dataclass(frozen=True)
+class Text:
+    """Article text given directly: ``briefing.make(Text("# 标题\n\n正文…"))``.
+
+    A wrapper, not a bare ``str``: a string is a path or a URL, as on the
+    command line, so a mistyped file name is an error instead of being read
+    aloud, and short Chinese text is never mistaken for a file. ``name`` names
+    the outputs when no output path is given.
+    """
+
+    content: str
+    name: str = "briefing"
+
+
+# What make and plan read: a path (str or os.PathLike), an http(s) URL, "-"
+# for stdin, or Text.
+Source = str | os.PathLike[str] | Text
+
+
 def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read(source: str | os.PathLike[str]) -> RawDocument:
-    """Read ``source``: a path, ``-`` for stdin, or an http(s) URL."""
+def read(source: Source) -> RawDocument:
+    """Read ``source``: a path, ``-`` for stdin, an http(s) URL, or ``Text``."""
+    if isinstance(source, Text):
+        text = _chinese(source.content, "the text given")
+        return RawDocument(text, sniff_kind(text), source.name)
     if isinstance(source, os.PathLike):
         return _read_file(Path(source))
     if source == "-":

@@ -36,23 +36,32 @@ from briefing.article import Article, Briefing
 from briefing.backends.base import get_backend
 from briefing.cache import ChunkCache
 from briefing.errors import OutputError
-from briefing.presets import select
+from briefing.ingest import Source
+from briefing.presets import planned_backend, select
 from briefing.progress import NoProgress, Progress
+from briefing.prosody import Pitch, Rate, Volume
+from briefing.sidecars import OutputFiles
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class MakeConfig:
-    """What ``briefing make`` was asked to do."""
+    """What ``briefing make`` was asked to do.
 
-    source: str | os.PathLike[str]
+    ``source``: a path, an http(s) URL, ``"-"`` (stdin) or ``Text(...)``.
+    ``output``: the MP3 (sidecars go beside it); None names it after the source.
+    ``voice``: a preset or a backend's voice id; prosody left as None comes
+    from the preset, else is the voice's own.
+    """
+
+    source: Source
     output: Path | None = None
     backend: str = "auto"
     voice: str | None = None
-    rate: str | None = None
-    pitch: str | None = None
-    volume: str | None = None
+    rate: Rate | None = None
+    pitch: Pitch | None = None
+    volume: Volume | None = None
     jobs: int | None = None  # None: the backend's own default
     cover: Path | None = None
     force: bool = False
@@ -61,7 +70,15 @@ class MakeConfig:
     lexicon: Path | None = None  # read after the default and the user's own
 
 
-def read_article(source: str | os.PathLike[str], max_chunk_chars: int) -> Article:
+@dataclass(frozen=True)
+class MakeResult:
+    """What ``make`` made: the briefing (article, chapters, cues, duration) and its files."""
+
+    briefing: Briefing
+    files: OutputFiles
+
+
+def read_article(source: Source, max_chunk_chars: int) -> Article:
     """Read, clean, section, segment and normalise: everything before audio."""
     return shape(clean.parse(ingest.read(source)), max_chunk_chars)
 
@@ -91,12 +108,12 @@ def shape(
     return segment.refit(article, max_chunk_chars, normalize.normalize)
 
 
-def plan(source: str | os.PathLike[str], backend: str = "auto") -> Article:
-    """The article as it will be read, without making audio. A named backend
-    need not work here (only its chunk limit is used); ``auto`` plans for the
-    one make would pick."""
-    chosen = select(backend).backend if backend == "auto" else get_backend(backend)
-    return read_article(source, chosen.max_chunk_chars)
+def plan(source: Source, backend: str = "auto") -> Article:
+    """The article as it will be read, without making audio or connecting
+    anywhere. A named backend need not work here (only its chunk limit is
+    used); ``auto`` plans for the best installed one (``planned_backend``)."""
+    with planned_backend() if backend == "auto" else get_backend(backend) as chosen:
+        return read_article(source, chosen.max_chunk_chars)
 
 
 def default_output(raw: ingest.RawDocument) -> Path:
@@ -128,13 +145,13 @@ def mp3_path(output: Path) -> Path:
     return output.with_name(output.name + ".mp3")
 
 
-def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing, dict[str, Path]]:
+def make(config: MakeConfig, progress: Progress | None = None) -> MakeResult:
     """Make the briefing's MP3 and sidecars; return it and the files written."""
     progress = progress or NoProgress()
     # Everything that can be refused is checked before minutes of synthesis.
     raw = ingest.read(config.source)
     document = clean.parse(raw)
-    output = mp3_path(config.output or default_output(raw)).resolve()
+    output = mp3_path(Path(config.output or default_output(raw))).resolve()
     paths = sidecars.sidecar_paths(output)
     _check_outputs(raw.path, paths, config.force)
     cover = tags.read_cover(config.cover) if config.cover is not None else None
@@ -157,6 +174,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     # The MP3 is encoded while the backend speaks, into a temporary file that
     # becomes the output only when everything else is written too.
     with (
+        backend,
         contextlib.closing(speeches),
         _staged(paths) as staged,
         assemble.Assembler(article, staged["audio"]) as assembler,
@@ -179,7 +197,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
             progress.advance()
         finally:
             progress.finish()  # an error message must not land on a half-drawn bar
-    return briefing, paths
+    return MakeResult(briefing, OutputFiles.beside(paths["audio"]))
 
 
 def _write_tags_and_sidecars(

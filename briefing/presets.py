@@ -2,24 +2,29 @@
 
 A preset is one small TOML file in ``voices/`` (backend, voice id, rate,
 pitch, volume, description); ``--voice NAME`` takes a preset's name or a
-backend's own voice id. ``auto`` picks the best backend that works here.
+backend's own voice id. ``auto`` tries the installed backends from the
+highest ``auto_priority`` down and takes the first that works here.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
 
-from briefing.backends.base import Backend, VoiceSettings, backend_names, get_backend
+from briefing.backends.base import (
+    Backend,
+    Installable,
+    VoiceSettings,
+    backend_names,
+    get_backend,
+)
 from briefing.errors import BackendUnavailable, BriefingError
+from briefing.prosody import Pitch, Rate, Volume
 
 log = logging.getLogger(__name__)
-
-AUTO_ORDER = ("edge", "baker", "espeak")
 
 
 @dataclass(frozen=True)
@@ -49,22 +54,12 @@ def load_presets() -> dict[str, Preset]:
             name=path.stem,
             backend=data["backend"],
             voice=data["voice"],
-            rate_pct=parse_offset(data.get("rate", "+0%"), "%"),
-            pitch_hz=parse_offset(data.get("pitch", "+0Hz"), "Hz"),
-            volume_pct=parse_offset(data.get("volume", "+0%"), "%"),
+            rate_pct=Rate.parse(data.get("rate", 0)).percent,
+            pitch_hz=Pitch.parse(data.get("pitch", 0)).hertz,
+            volume_pct=Volume.parse(data.get("volume", 0)).percent,
             description=data.get("description", ""),
         )
     return presets
-
-
-def parse_offset(value: str | int, unit: str) -> int:
-    """'+10%' → 10, '-5Hz' → -5, 0 → 0; a clear error otherwise."""
-    if isinstance(value, int):
-        return value
-    match = re.fullmatch(rf"\s*([+-]?\d+)\s*(?:{re.escape(unit)})?\s*", value, re.I)
-    if not match:
-        raise BriefingError(f"{value!r} is not an offset like +10{unit} or -5{unit}")
-    return int(match.group(1))
 
 
 @dataclass(frozen=True)
@@ -77,11 +72,12 @@ class Selection:
 def select(
     backend: str = "auto",
     voice: str | None = None,
-    rate: str | None = None,
-    pitch: str | None = None,
-    volume: str | None = None,
+    rate: Rate | None = None,
+    pitch: Pitch | None = None,
+    volume: Volume | None = None,
 ) -> Selection:
-    """Resolve ``--backend``/``--voice``/prosody options into a backend and settings."""
+    """Resolve ``--backend``/``--voice``/prosody options into a backend and
+    settings; prosody left as None comes from the preset, else is +0."""
     preset = load_presets().get(voice) if voice else None
     if preset and backend not in ("auto", preset.backend):
         raise BriefingError(
@@ -99,17 +95,9 @@ def select(
         )
     settings = VoiceSettings(
         voice=preset.voice if preset else (voice or chosen.default_voice),
-        rate_pct=parse_offset(rate, "%")
-        if rate is not None
-        else (preset.rate_pct if preset else 0),
-        pitch_hz=parse_offset(pitch, "Hz")
-        if pitch is not None
-        else (preset.pitch_hz if preset else 0),
-        volume_pct=(
-            parse_offset(volume, "%")
-            if volume is not None
-            else (preset.volume_pct if preset else 0)
-        ),
+        rate_pct=rate.percent if rate is not None else (preset.rate_pct if preset else 0),
+        pitch_hz=pitch.hertz if pitch is not None else (preset.pitch_hz if preset else 0),
+        volume_pct=volume.percent if volume is not None else (preset.volume_pct if preset else 0),
     )
     return Selection(chosen, settings, reason)
 
@@ -118,27 +106,67 @@ def _require(name: str) -> Backend:
     backend = get_backend(name)
     problem = backend.available()
     if problem:
+        backend.close()
         raise BackendUnavailable(problem)
     return backend
 
 
-def _auto() -> tuple[Backend, str]:
-    skipped = []
-    for name in AUTO_ORDER:
+def auto_candidates() -> tuple[list[Backend], list[tuple[str, str]]]:
+    """The backends ``auto`` may pick, best first, and those that cannot even
+    be loaded (name, why). Nothing here connects anywhere; the caller owns
+    (closes) the backends."""
+    candidates, broken = [], []
+    for name in backend_names():
         try:
             backend = get_backend(name)
         except BackendUnavailable as exc:
-            skipped.append((name, str(exc)))
+            broken.append((name, str(exc)))
             continue
+        if backend.auto_priority is None:
+            backend.close()
+        else:
+            candidates.append(backend)
+    candidates.sort(key=lambda backend: -(backend.auto_priority or 0))
+    return candidates, broken
+
+
+def planned_backend() -> Backend:
+    """The backend ``auto`` would pick, judged without connecting: the best one
+    whose voice is installed. A network voice counts as there; when it cannot
+    be reached, make falls back to the next, whose chunks are shorter."""
+    candidates, _ = auto_candidates()
+    chosen = next((b for b in candidates if not isinstance(b, Installable) or b.installed()), None)
+    for backend in candidates:
+        if backend is not chosen:
+            backend.close()
+    if chosen is None:
+        raise BackendUnavailable("no voice is installed here; see `briefing voices`")
+    return chosen
+
+
+def _auto() -> tuple[Backend, str]:
+    candidates, broken = auto_candidates()
+    for name, why in broken:
+        log.warning("the %s backend is skipped: %s", name, why)
+    skipped = []
+    chosen = None
+    for backend in candidates:
         problem = backend.available()
         if problem is None:
-            for skipped_name, why in skipped:
-                log.info("auto: %s skipped: %s", skipped_name, why)
-            if not skipped:
-                return backend, "auto"
-            names = ", ".join(skipped_name for skipped_name, _ in skipped)
-            return backend, f"auto; {names} not available here, see `briefing voices`"
-        skipped.append((name, problem))
-    raise BackendUnavailable(
-        "no voice works here: " + "; ".join(f"{name}: {why}" for name, why in skipped)
-    )
+            chosen = backend
+            break
+        skipped.append((backend.name, problem))
+    for backend in candidates:
+        if backend is not chosen:
+            backend.close()
+    if chosen is None:
+        raise BackendUnavailable(
+            "no voice works here: "
+            + "; ".join(f"{name}: {why}" for name, why in [*broken, *skipped])
+        )
+    for name, why in skipped:
+        log.info("auto: %s skipped: %s", name, why)
+    if not skipped:
+        return chosen, "auto"
+    names = ", ".join(name for name, _ in skipped)
+    return chosen, f"auto; {names} not available here, see `briefing voices`"

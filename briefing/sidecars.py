@@ -14,6 +14,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,6 +41,23 @@ def sidecar_paths(audio: Path) -> dict[str, Path]:
     return {"audio": audio} | {
         role: audio.with_name(f"{stem}{suffix}") for role, suffix in SIDECAR_SUFFIXES.items()
     }
+
+
+@dataclass(frozen=True)
+class OutputFiles:
+    """Where one briefing's files are: the MP3 and each sidecar beside it."""
+
+    mp3: Path
+    transcript: Path  # what was read, by section (.txt)
+    vtt: Path  # subtitles, WebVTT
+    srt: Path  # subtitles, SubRip
+    chapters: Path  # chapter list (.chapters.json)
+    metadata: Path  # everything about the briefing (.briefing.json)
+
+    @classmethod
+    def beside(cls, audio: Path) -> OutputFiles:
+        paths = sidecar_paths(audio)
+        return cls(mp3=paths.pop("audio"), **paths)
 
 
 def transcript(article: Article) -> str:

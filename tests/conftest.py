@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +44,29 @@ def baker_weights(baker_install: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setenv("BRIEFING_DATA_DIR", str(baker_install))
     return weights_dir()
+
+
+@pytest.fixture
+def register_backends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., None]]:
+    """``register(name="module:Class", …)`` installs backends the way a plugin
+    package does: entry points in the ``briefing.backends`` group, in a
+    dist-info folder on sys.path. They are gone after the test."""
+    from briefing.backends.base import refresh
+
+    folder = tmp_path / "site-packages"
+
+    def register(**targets: str) -> None:
+        dist_info = folder / "briefing_test_voices-0.dist-info"
+        dist_info.mkdir(parents=True, exist_ok=True)
+        (dist_info / "METADATA").write_text(
+            "Metadata-Version: 2.1\nName: briefing-test-voices\nVersion: 0\n"
+        )
+        lines = "".join(f"{name} = {target}\n" for name, target in targets.items())
+        (dist_info / "entry_points.txt").write_text(f"[briefing.backends]\n{lines}")
+        monkeypatch.syspath_prepend(str(folder))
+        refresh()
+
+    yield register
+    refresh()

@@ -22,5 +22,5 @@ def test_backend_keeps_the_protocol(name):
 
 
 def test_unknown_backend_names_the_known_ones():
-    with pytest.raises(BriefingError, match="choose one of: edge, baker, espeak"):
+    with pytest.raises(BriefingError, match="choose one of: baker, edge, espeak"):
         get_backend("festival")

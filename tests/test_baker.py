@@ -98,6 +98,17 @@ def test_not_installed_says_how_to_install(tmp_path: Path, monkeypatch: pytest.M
         list(backend.synthesize([SpeechRequest(0, "你好。", BAKER)], 1))
 
 
+def test_the_voice_folder_is_a_setting_and_the_environment_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "env"))
+    assert BakerBackend().weights == tmp_path / "env" / "voices" / "baker"
+    elsewhere = BakerBackend(weights=tmp_path / "mine")
+    problem = elsewhere.available()
+    assert problem is not None and str(tmp_path / "mine") in problem
+    assert not elsewhere.installed()
+
+
 def test_a_failed_download_says_so_and_how_to_retry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,7 +18,7 @@ from edge_server import (
 )
 
 from briefing.backends.base import Backend, SpeechRequest, VoiceSettings, get_backend
-from briefing.backends.edge import BUILTIN_VOICES, EdgeBackend, endpoint
+from briefing.backends.edge import BUILTIN_VOICES, EdgeBackend, endpoint_url
 from briefing.errors import BackendUnavailable, SynthesisError
 
 XIAOXIAO = VoiceSettings("zh-CN-XiaoxiaoNeural")
@@ -29,7 +29,7 @@ TEXTS = [
 ]
 
 
-def _backend(**overrides: float) -> EdgeBackend:
+def _backend(**overrides: object) -> EdgeBackend:
     quick = {"attempts": 4, "backoff_s": 0.01, "backoff_cap_s": 0.05, "stall_timeout_s": 0.6}
     quick.update(overrides)
     return EdgeBackend(**quick)  # type: ignore[arg-type]
@@ -215,16 +215,38 @@ def test_an_unknown_voice_is_a_clear_error_without_a_request(edge_server) -> Non
     assert edge_server.connections == 0
 
 
-def test_endpoint_takes_the_environment_and_adds_the_token(monkeypatch) -> None:
-    monkeypatch.delenv("BRIEFING_EDGE_URL", raising=False)
-    assert endpoint().startswith("wss://speech.platform.bing.com/")
-    monkeypatch.setenv("BRIEFING_EDGE_URL", "ws://127.0.0.1:9/relay/edge/v1")
-    assert endpoint().startswith("ws://127.0.0.1:9/relay/edge/v1?TrustedClientToken=")
-    monkeypatch.setenv("BRIEFING_EDGE_URL", "wss://relay.example/tts?key=1")
-    assert endpoint().startswith("wss://relay.example/tts?key=1&TrustedClientToken=")
-    monkeypatch.setenv("BRIEFING_EDGE_URL", "https://relay.example/tts")
+def test_endpoint_adds_the_token_and_refuses_what_is_not_a_websocket() -> None:
+    assert endpoint_url("").startswith("wss://speech.platform.bing.com/")
+    assert endpoint_url("ws://127.0.0.1:9/relay/edge/v1").startswith(
+        "ws://127.0.0.1:9/relay/edge/v1?TrustedClientToken="
+    )
+    assert endpoint_url("wss://relay.example/tts?key=1").startswith(
+        "wss://relay.example/tts?key=1&TrustedClientToken="
+    )
     with pytest.raises(BackendUnavailable, match="ws:// or wss://"):
-        endpoint()
+        endpoint_url("https://relay.example/tts")
+
+
+def test_the_endpoint_is_a_setting_and_the_environment_its_default(monkeypatch) -> None:
+    monkeypatch.setenv("BRIEFING_EDGE_URL", "ws://127.0.0.1:9/relay/edge/v1")
+    assert EdgeBackend().endpoint == "ws://127.0.0.1:9/relay/edge/v1"
+    assert EdgeBackend(endpoint="wss://other.example/e").endpoint == "wss://other.example/e"
+    monkeypatch.delenv("BRIEFING_EDGE_URL")
+    assert EdgeBackend().endpoint == ""  # Microsoft's service
+
+
+def test_two_backends_speak_to_their_own_endpoints(edge_server, monkeypatch) -> None:
+    import edge_tts.communicate
+
+    service_url = edge_tts.communicate.WSS_URL
+    monkeypatch.delenv("BRIEFING_EDGE_URL")
+    to_server = _backend(endpoint=edge_server.url)
+    to_nowhere = _backend(endpoint="ws://127.0.0.1:9/e", attempts=1)
+    assert sorted(dict(to_server.synthesize(_requests(TEXTS[:1]), jobs=1))) == [0]
+    with pytest.raises(SynthesisError, match="127.0.0.1:9"):
+        list(to_nowhere.synthesize(_requests(TEXTS[:1]), jobs=1))
+    assert edge_server.connections == 1
+    assert service_url == edge_tts.communicate.WSS_URL  # edge-tts itself is left alone
 
 
 def test_available_when_the_endpoint_answers(edge_server) -> None:

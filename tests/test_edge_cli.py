@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from edge_server import wait_until
 from mp3_files import read_mp3
 
-from briefing.backends.edge import BACKEND
+from briefing.backends.edge import EdgeBackend
 from briefing.cache import ChunkCache
 from briefing.cli import cli
 
@@ -35,8 +35,8 @@ SENTENCES = 7  # the spoken AI label, the title and five sentences: one chunk ea
 def article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
     # Quick retries: the behaviour is the same, the tests just do not wait.
-    monkeypatch.setattr(BACKEND, "backoff_s", 0.01)
-    monkeypatch.setattr(BACKEND, "stall_timeout_s", 1.0)
+    monkeypatch.setattr(EdgeBackend, "backoff_s", 0.01)
+    monkeypatch.setattr(EdgeBackend, "stall_timeout_s", 1.0)
     (tmp_path / "out").mkdir()
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")

@@ -146,6 +146,6 @@ def test_make_sends_the_say_spelling_and_keeps_the_transcript(
         backend="espeak",
         cache_dir=tmp_path / "cache",
     )
-    _, paths = pipeline.make(config)
+    made = pipeline.make(config)
     assert any("善先生在路安" in text for text in sent)
-    assert "单先生在六安" in paths["transcript"].read_text(encoding="utf-8")
+    assert "单先生在六安" in made.files.transcript.read_text(encoding="utf-8")

@@ -1,5 +1,8 @@
 """A backend for timing arithmetic: each character becomes 100 ms of a 440 Hz
-tone, so chunk lengths are known exactly. Real backends have their own tests."""
+tone, so chunk lengths are known exactly. Real backends have their own tests.
+
+Tests that go through the registry install it like a plugin package would
+(the ``register_backends`` fixture in conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from briefing.backends.base import Speech, SpeechRequest, Voice
+from briefing.backends.base import BackendBase, Speech, SpeechRequest, Voice
 
 RATE_HZ = 24_000
 MS_PER_CHAR = 100
@@ -18,7 +21,7 @@ def tone(ms: int, rate: int = RATE_HZ, level: float = 0.3) -> np.ndarray:
     return (np.sin(2 * np.pi * 440 * t) * level * 32767).astype(np.int16)
 
 
-class ToneBackend:
+class ToneBackend(BackendBase):
     name = "tone"
     default_voice = "a4"
     max_chunk_chars = 40
@@ -45,3 +48,9 @@ class ToneBackend:
                 raise SynthesisError(f"tone backend refused {request.label}")
             self.requests.append(request.text)
             yield request.index, Speech(tone(len(request.text) * MS_PER_CHAR), RATE_HZ)
+
+
+class FavouriteToneBackend(ToneBackend):
+    """The tone voice, ranked above every built-in one for ``auto``."""
+
+    auto_priority = 1_000_000

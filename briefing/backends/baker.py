@@ -36,7 +36,7 @@ import numpy as np
 
 from briefing import files
 from briefing.backends import baker_frontend as frontend
-from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import BackendBase, Speech, SpeechRequest, Voice, WordTiming
 from briefing.backends.pip_runner import PipResult, PipTimeout, run_pip
 from briefing.errors import BackendUnavailable, SynthesisError
 
@@ -100,7 +100,7 @@ class _Job:
     gain: float
 
 
-class BakerBackend:
+class BakerBackend(BackendBase):
     name = "baker"
     default_voice = VOICE_ID
     # Chunks this long are packed into utterances the model says well (see
@@ -108,8 +108,11 @@ class BakerBackend:
     # over the worker processes.
     max_chunk_chars = 60
     format_version = "2"  # 2: polyphones in context (g2pM), English words, lexicon marks
+    auto_priority = 200  # natural and offline, once installed
 
-    def __init__(self) -> None:
+    def __init__(self, weights: Path | None = None) -> None:
+        """``weights``: the folder of the voice's files (default: ``weights_dir()``)."""
+        self.weights = weights if weights is not None else weights_dir()
         # CPU-bound: one worker process per core this process may use.
         self.default_jobs = _cpu_count()
         self._checked: Path | None = None  # the weights dir whose files passed their sums
@@ -118,10 +121,10 @@ class BakerBackend:
     # -- the contract ------------------------------------------------------------
 
     def available(self) -> str | None:
-        missing = [name for name in FILES if not (weights_dir() / name).is_file()]
+        missing = [name for name in FILES if not (self.weights / name).is_file()]
         if missing:
             return (
-                f"the baker voice is not installed (no {', '.join(missing)} in {weights_dir()}); "
+                f"the baker voice is not installed (no {', '.join(missing)} in {self.weights}); "
                 f"install it with: {INSTALL_COMMAND}"
             )
         if not _runtime_importable():
@@ -130,6 +133,9 @@ class BakerBackend:
                 f"{INSTALL_COMMAND} (or pip install '{RUNTIME_EXTRA}')"
             )
         return None
+
+    def installed(self) -> bool:
+        return self.available() is None  # both checks are local: files and an import
 
     def voices(self) -> list[Voice]:
         return [
@@ -166,7 +172,7 @@ class BakerBackend:
 
         Files already there and matching their sums are kept: running the
         command again repairs a damaged install and is otherwise instant."""
-        target = weights_dir()
+        target = self.weights
         weights_ok = all(_matches(target / name, expected) for name, (_, expected) in FILES.items())
         if weights_ok and _runtime_importable():
             progress(f"The baker voice is already installed in {target}.")
@@ -184,7 +190,7 @@ class BakerBackend:
 
     def _check(self) -> Path:
         """The weights dir, once its files match their pinned sums (once per process)."""
-        directory = weights_dir()
+        directory = self.weights
         if self._checked == directory:
             return directory
         problem = self.available()
@@ -504,6 +510,3 @@ def _speak(engine, job: _Job) -> Speech:  # type: ignore[no-untyped-def]
     audio = np.concatenate(pieces) * job.gain if pieces else np.zeros(0, dtype=np.float32)
     pcm = np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
     return Speech(pcm, SAMPLE_RATE_HZ, tuple(words))
-
-
-BACKEND: Backend = BakerBackend()

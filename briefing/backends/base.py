@@ -5,21 +5,32 @@ samples at the backend's native rate, plus word timings when it has them). It
 yields results as they finish, in any order, so the synthesis stage can cache
 each one at once: a run that is killed half-way resumes where it stopped.
 
-Backends register by module name in ``_BUILTIN``; importing one happens only
-when it is asked for, so heavy imports (aiohttp, ai-edge-litert) stay inside
-the backend module and a missing one raises ``BackendUnavailable``.
+Backends are found through the ``briefing.backends`` entry-point group, the
+built-in ones exactly like a third party's (see pyproject.toml)::
+
+    [project.entry-points."briefing.backends"]
+    tone = "briefing_tone:ToneBackend"
+
+An entry point names a class (or any callable) that makes the backend; its
+settings are keyword arguments. Its module is imported only when the backend
+is asked for, so heavy imports (aiohttp, ai-edge-litert) stay inside it, and a
+plugin that fails to import is reported by name (``BackendUnavailable``)
+instead of breaking the others.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from importlib import metadata
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from briefing.errors import BackendUnavailable, BriefingError
+from briefing.prosody import Pitch, Rate, Volume
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,8 @@ class VoiceSettings:
     volume_pct: int = 0
 
     def __post_init__(self) -> None:
-        if not -50 <= self.rate_pct <= 100:
-            raise BriefingError(f"rate {self.rate_pct:+d}% is out of range; use -50% to +100%")
-        if not -50 <= self.pitch_hz <= 50:
-            raise BriefingError(f"pitch {self.pitch_hz:+d}Hz is out of range; use -50Hz to +50Hz")
-        if not -50 <= self.volume_pct <= 50:
-            raise BriefingError(f"volume {self.volume_pct:+d}% is out of range; use -50% to +50%")
+        # The ranges are the prosody types' (briefing.prosody): made to be checked.
+        Rate(self.rate_pct), Pitch(self.pitch_hz), Volume(self.volume_pct)
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,17 @@ class Backend(Protocol):
     ``max_chunk_chars``: the longest spoken text one request may carry;
     segmentation keeps every chunk under it, but for a single unbreakable
     token (a long number or address) longer than that, which is sent whole.
+    It is a plain attribute, known without connecting anywhere.
     ``default_jobs``: requests in flight at once when the user does not say
     (CPU-bound engines: the cores; a network service: what it tolerates).
     ``format_version``: bump when output for the same input changes, so cached
     audio is not reused across versions.
+    ``auto_priority``: ``auto`` tries backends from the highest priority down;
+    None keeps a backend out of ``auto`` (it is used only when named).
+
+    The caller owns a backend: ``with get_backend("edge") as backend: …``
+    releases what it holds (a process pool, a loaded graph) on ``close()``.
+    ``BackendBase`` gives a backend that holds nothing these for free.
     """
 
     name: str
@@ -116,6 +130,7 @@ class Backend(Protocol):
     max_chunk_chars: int
     default_jobs: int
     format_version: str
+    auto_priority: int | None
 
     def available(self) -> str | None:
         """None when the backend can synthesise now, else why not and what to do."""
@@ -132,34 +147,88 @@ class Backend(Protocol):
         ``SynthesisError`` naming the request's label when one fails for good.
         """
 
+    def close(self) -> None:
+        """Release what the backend holds; it is not used afterwards."""
 
-# name → module that defines a ``BACKEND`` object. A new backend is one new
-# module and one line here (an entry-point group can come later).
-_BUILTIN: dict[str, str] = {
-    "edge": "briefing.backends.edge",
-    "baker": "briefing.backends.baker",
-    "espeak": "briefing.backends.espeak",
-}
+    def __enter__(self) -> Backend: ...
 
-_loaded: dict[str, Backend] = {}
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+@runtime_checkable
+class Installable(Protocol):
+    """A backend whose voice is fetched once (``briefing voices install NAME``)."""
+
+    def installed(self) -> bool:
+        """Whether the voice is on this machine, checked locally (no network)."""
+
+    def install(self, progress: Callable[[str], None]) -> None:
+        """Fetch and install the voice, reporting each step to ``progress``."""
+
+
+class BackendBase:
+    """Lifecycle for a backend that holds nothing between calls: ``close()``
+    does nothing and ``with`` works. Out of ``auto`` unless it sets a priority."""
+
+    auto_priority: int | None = None
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> BackendBase:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+ENTRY_POINT_GROUP = "briefing.backends"
+
+
+@functools.cache
+def _entry_points() -> dict[str, metadata.EntryPoint]:
+    """Every installed backend by name, without importing any of them."""
+    return {entry.name: entry for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def refresh() -> None:
+    """Forget what was found, so backends installed since are seen."""
+    _entry_points.cache_clear()
 
 
 def backend_names() -> list[str]:
-    return list(_BUILTIN)
+    """The names of the installed backends, plugins included (nothing is imported)."""
+    return sorted(_entry_points())
 
 
-def get_backend(name: str) -> Backend:
-    """The backend registered as ``name``; its module is imported on first use."""
-    if name not in _BUILTIN:
-        known = ", ".join(_BUILTIN)
+def get_backend(name: str, **settings: Any) -> Backend:
+    """A new backend registered as ``name``, made with ``settings``; its module
+    is imported now. Raises ``BackendUnavailable`` naming a plugin that
+    cannot be imported."""
+    entry = _entry_points().get(name)
+    if entry is None:
+        known = ", ".join(backend_names()) or "none are installed (reinstall briefing)"
         raise BriefingError(f"unknown backend {name!r}; choose one of: {known}")
-    if name not in _loaded:
-        try:
-            module = importlib.import_module(_BUILTIN[name])
-        except ImportError as exc:
-            raise BackendUnavailable(
-                f"the {name} backend needs a package that is not installed ({exc.name}); "
-                f"reinstall briefing with its dependencies: pip install briefing"
-            ) from exc
-        _loaded[name] = module.BACKEND
-    return _loaded[name]
+    try:
+        factory = entry.load()
+    except ImportError as exc:
+        raise BackendUnavailable(
+            f"the {name} backend ({entry.value}) cannot be imported: {exc}; "
+            f"reinstall the package that provides it, or uninstall it"
+        ) from exc
+    except Exception as exc:  # a plugin's own bug must not take the others down
+        raise BackendUnavailable(
+            f"the {name} backend ({entry.value}) failed to load: {type(exc).__name__}: {exc}"
+        ) from exc
+    backend: Backend = factory(**settings)
+    return backend

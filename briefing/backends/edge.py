@@ -14,10 +14,10 @@ add what its own CLI lacks for long Chinese text:
   the server closes the socket before ``turn.end``; we compare the audio bytes
   we got with the bytes edge-tts accounted at ``turn.end``.
 
-``BRIEFING_EDGE_URL`` (``ws://`` or ``wss://``) points the client at another
-endpoint (a relay, or the loopback test server). ``edge_tts.communicate``
-imports ``WSS_URL`` by name and appends ``&ConnectionId=…&Sec-MS-GEC=…`` to
-it, so the URL we install there always carries a query string.
+``EdgeBackend(endpoint=…)``, by default ``BRIEFING_EDGE_URL`` (``ws://`` or
+``wss://``), points the client at another endpoint (a relay, or the loopback
+test server). edge-tts appends ``&ConnectionId=…&Sec-MS-GEC=…`` to its URL, so
+the URL we give it always carries a query string.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import logging
 import os
 import random
 import ssl
+import types
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -34,14 +35,13 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import edge_tts
 import edge_tts.communicate
-import edge_tts.voices
 import numpy as np
 from edge_tts import constants as edge_constants
 from edge_tts import exceptions as edge_errors
 from edge_tts.drm import DRM
 
 from briefing.article import speakable
-from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import BackendBase, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import AudioError, BackendUnavailable, BriefingError, SynthesisError
 from briefing.ffmpeg import decode_to_samples
 
@@ -80,15 +80,16 @@ BUILTIN_VOICES: tuple[Voice, ...] = (
 )
 
 
-def endpoint() -> str:
-    """The WebSocket URL requests go to, ready for edge-tts to append ``&…`` to."""
-    configured = os.environ.get(ENDPOINT_VARIABLE, "").strip()
+def endpoint_url(configured: str) -> str:
+    """The WebSocket URL requests go to (``configured``, or Microsoft's service
+    when it is empty), ready for edge-tts to append ``&…`` to."""
+    configured = configured.strip()
     if not configured:
         return _SERVICE_WSS_URL
     parts = urlsplit(configured)
     if parts.scheme not in ("ws", "wss") or not parts.netloc:
         raise BackendUnavailable(
-            f"{ENDPOINT_VARIABLE}={configured!r} is not a WebSocket URL; "
+            f"the edge endpoint {configured!r} ({ENDPOINT_VARIABLE}) is not a WebSocket URL; "
             "set it to a ws:// or wss:// URL, or unset it to use Microsoft's service"
         )
     if "TrustedClientToken=" not in parts.query:
@@ -115,13 +116,23 @@ def _voice_list_url(wss_url: str) -> str | None:
     return urlunsplit((scheme, parts.netloc, path, query, ""))
 
 
-def _point_edge_tts_at(wss_url: str) -> None:
-    # edge_tts.communicate and edge_tts.voices import these names at import
-    # time, so rebinding them there is what redirects the client.
-    edge_tts.communicate.WSS_URL = wss_url
-    voice_list = _voice_list_url(wss_url)
-    if voice_list is not None:
-        edge_tts.voices.VOICE_LIST = voice_list
+class _Communicate(edge_tts.Communicate):
+    """edge-tts's own client, speaking to ``wss_url``.
+
+    edge-tts takes no endpoint: its private stream method reads the module's
+    ``WSS_URL``. This instance runs that same method's code against a copy of
+    the module's namespace in which ``WSS_URL`` is ours, so edge_tts itself is
+    never changed and backends with different endpoints work side by side.
+    """
+
+    def __init__(self, text: str, voice: str, *, wss_url: str, **options: Any) -> None:
+        super().__init__(text, voice, **options)
+        stream = edge_tts.Communicate._Communicate__stream  # type: ignore[attr-defined]
+        namespace = {**stream.__globals__, "WSS_URL": wss_url}
+        redirected = types.FunctionType(
+            stream.__code__, namespace, stream.__name__, stream.__defaults__, stream.__closure__
+        )
+        self._Communicate__stream = types.MethodType(redirected, self)
 
 
 def _ssl_context() -> ssl.SSLContext:
@@ -160,8 +171,10 @@ class _Fatal(Exception):
         self.advice = advice
 
 
-class EdgeBackend:
-    """The ``edge`` backend. Tunables are attributes so tests can shorten them."""
+class EdgeBackend(BackendBase):
+    """The ``edge`` backend. ``endpoint``: a ``ws://``/``wss://`` URL, by default
+    ``BRIEFING_EDGE_URL`` or else Microsoft's service. Tunables are class
+    attributes, each also a keyword argument, so tests can shorten them."""
 
     name = "edge"
     default_voice = "zh-CN-XiaoxiaoNeural"
@@ -171,23 +184,37 @@ class EdgeBackend:
     # Chunks in flight when the user does not say: fast, and far below the
     # 40-odd parallel connections the service treats as abuse.
     default_jobs = 8
+    auto_priority = 300  # the most natural voices, when the service answers
+    attempts = 5
+    backoff_s = 0.5
+    backoff_cap_s = 8.0
+    stall_timeout_s = 10.0
+    connect_timeout_s = 10
+    probe_timeout_s = 1.5
 
     def __init__(
         self,
         *,
-        attempts: int = 5,
-        backoff_s: float = 0.5,
-        backoff_cap_s: float = 8.0,
-        stall_timeout_s: float = 10.0,
-        connect_timeout_s: int = 10,
-        probe_timeout_s: float = 1.5,
+        endpoint: str | None = None,
+        attempts: int | None = None,
+        backoff_s: float | None = None,
+        backoff_cap_s: float | None = None,
+        stall_timeout_s: float | None = None,
+        connect_timeout_s: int | None = None,
+        probe_timeout_s: float | None = None,
     ) -> None:
-        self.attempts = attempts
-        self.backoff_s = backoff_s
-        self.backoff_cap_s = backoff_cap_s
-        self.stall_timeout_s = stall_timeout_s
-        self.connect_timeout_s = connect_timeout_s
-        self.probe_timeout_s = probe_timeout_s
+        self.endpoint = os.environ.get(ENDPOINT_VARIABLE, "") if endpoint is None else endpoint
+        tunables = {
+            "attempts": attempts,
+            "backoff_s": backoff_s,
+            "backoff_cap_s": backoff_cap_s,
+            "stall_timeout_s": stall_timeout_s,
+            "connect_timeout_s": connect_timeout_s,
+            "probe_timeout_s": probe_timeout_s,
+        }
+        for tunable, value in tunables.items():
+            if value is not None:
+                setattr(self, tunable, value)
         self._unreachable = False  # the last availability probe failed
 
     # ---- availability and voices -------------------------------------------------
@@ -195,7 +222,7 @@ class EdgeBackend:
     def available(self) -> str | None:
         """None when the endpoint completes a WebSocket handshake within ``probe_timeout_s``."""
         try:
-            url = endpoint()
+            url = endpoint_url(self.endpoint)
         except BriefingError as exc:
             return str(exc)
         problem = self._probe_problem(url)
@@ -249,16 +276,16 @@ class EdgeBackend:
         """Every voice the service lists (all languages); None when the list
         cannot be fetched (no network, or a relay that does not serve it)."""
         try:
-            url = endpoint()
+            url = endpoint_url(self.endpoint)
         except BriefingError:
             return None
-        if _voice_list_url(url) is None or self._unreachable:
+        list_url = _voice_list_url(url)
+        if list_url is None or self._unreachable:
             return None
-        _point_edge_tts_at(url)
         loop = asyncio.new_event_loop()
         try:
             return list(
-                loop.run_until_complete(asyncio.wait_for(edge_tts.list_voices(), _LIST_TIMEOUT_S))
+                loop.run_until_complete(asyncio.wait_for(_list_voices(list_url), _LIST_TIMEOUT_S))
             )
         except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
             log.info("edge voice list unavailable (%s); using the built-in list", _describe(exc))
@@ -306,7 +333,7 @@ class EdgeBackend:
         """
         if not requests:
             return
-        _point_edge_tts_at(endpoint())
+        url = endpoint_url(self.endpoint)
         self._check_voices(requests)
         loop = asyncio.new_event_loop()
         # Any: the two kinds of task are told apart by the set they are in.
@@ -329,7 +356,7 @@ class EdgeBackend:
                 and len(fetching) < slots
                 and started < oldest + slots * _AHEAD
             ):
-                task = loop.create_task(self._fetch(requests[started]))
+                task = loop.create_task(self._fetch(requests[started], url))
                 place[task] = started
                 fetching.add(task)
                 started += 1
@@ -370,7 +397,7 @@ class EdgeBackend:
             _shut_down(loop, [*fetching, *decoding])
 
     async def _fetch(
-        self, request: SpeechRequest
+        self, request: SpeechRequest, url: str
     ) -> tuple[SpeechRequest, bytes, tuple[WordTiming, ...]]:
         """The MP3 bytes and word timings of one request, after retries.
 
@@ -379,7 +406,7 @@ class EdgeBackend:
         every other chunk."""
         if not speakable(request.text):
             return request, b"", ()
-        audio, words = await self._with_retries(request, request.label)
+        audio, words = await self._with_retries(request, url)
         return request, audio, words
 
     async def _decode(
@@ -398,11 +425,12 @@ class EdgeBackend:
         return request.index, Speech(samples, SAMPLE_RATE_HZ, words)
 
     async def _with_retries(
-        self, request: SpeechRequest, label: str
+        self, request: SpeechRequest, url: str
     ) -> tuple[bytes, tuple[WordTiming, ...]]:
+        label = request.label
         for attempt in range(1, self.attempts + 1):
             try:
-                return await self._attempt(request)
+                return await self._attempt(request, url)
             except _Fatal as exc:
                 raise SynthesisError(f"edge failed on {label}: {exc.cause}; {exc.advice}") from exc
             except _Retryable as exc:
@@ -424,13 +452,16 @@ class EdgeBackend:
             delay = max(delay, min(retry_after_s, self.backoff_cap_s))
         return delay
 
-    async def _attempt(self, request: SpeechRequest) -> tuple[bytes, tuple[WordTiming, ...]]:
+    async def _attempt(
+        self, request: SpeechRequest, url: str
+    ) -> tuple[bytes, tuple[WordTiming, ...]]:
         """One request: the MP3 bytes and the word timings, whole or an exception."""
         settings = request.settings
         try:
-            communicate = edge_tts.Communicate(
+            communicate = _Communicate(
                 request.text,
                 settings.voice,
+                wss_url=url,
                 rate=f"{settings.rate_pct:+d}%",
                 pitch=f"{settings.pitch_hz:+d}Hz",
                 volume=f"{settings.volume_pct:+d}%",
@@ -543,6 +574,22 @@ def _is_chinese(item: Mapping[str, Any]) -> bool:
     return str(item.get("Locale", "")).startswith("zh-")
 
 
+async def _list_voices(list_url: str) -> list[dict[str, Any]]:
+    """The service's voice list, as edge-tts would fetch it, from ``list_url``."""
+    async with (
+        aiohttp.ClientSession(trust_env=True) as session,
+        session.get(
+            f"{list_url}&Sec-MS-GEC={DRM.generate_sec_ms_gec()}"
+            f"&Sec-MS-GEC-Version={edge_constants.SEC_MS_GEC_VERSION}",
+            headers=DRM.headers_with_muid(edge_constants.VOICE_HEADERS),
+            ssl=_ssl_context(),
+            raise_for_status=True,
+        ) as response,
+    ):
+        listed: list[dict[str, Any]] = await response.json(content_type=None)
+    return listed
+
+
 def _voice_from_service(item: Mapping[str, Any]) -> Voice:
     tags = item.get("VoiceTag") or {}
     description = "; ".join(
@@ -575,6 +622,3 @@ def _shut_down(loop: asyncio.AbstractEventLoop, tasks: Sequence[asyncio.Task[Any
         loop.run_until_complete(loop.shutdown_default_executor())
     finally:
         loop.close()
-
-
-BACKEND: Backend = EdgeBackend()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import functools
 import threading
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from briefing.backends.base import Backend, Speech, SpeechRequest, Voice, WordTiming
+from briefing.backends.base import BackendBase, Speech, SpeechRequest, Voice, WordTiming
 from briefing.errors import BackendUnavailable, SynthesisError
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -49,18 +50,16 @@ _SynthCallback = ctypes.CFUNCTYPE(
 )
 
 
-class EspeakBackend:
+class EspeakBackend(BackendBase):
     name = "espeak"
     default_voice = "cmn"
     max_chunk_chars = 400
     default_jobs = 1  # espeak-ng synthesises one text at a time per process
     format_version = "1"
+    auto_priority = 100  # robotic: the last resort, but it always works
 
     def __init__(self) -> None:
-        self._lib: ctypes.CDLL | None = None
         self._sample_rate_hz = 0
-        # espeak-ng keeps global state: one synthesis at a time in this process.
-        self._lock = threading.Lock()
         self._pcm: list[bytes] = []
         self._words: list[tuple[int, int]] = []  # (character offset, audio ms)
         self._callback = _SynthCallback(self._on_audio)
@@ -105,44 +104,11 @@ class EspeakBackend:
                 yield request.index, thread.submit(self._say_alone, lib, request).result()
 
     def _say_alone(self, lib: ctypes.CDLL, request: SpeechRequest) -> Speech:
-        with self._lock:
+        with _ESPEAK_LOCK:
             return self._say(lib, request)
 
     def _library(self) -> ctypes.CDLL:
-        if self._lib is not None:
-            return self._lib
-        try:
-            import espeakng_loader
-
-            lib = ctypes.CDLL(espeakng_loader.get_library_path())
-            data_path = espeakng_loader.get_data_path()
-        except (ImportError, OSError) as exc:
-            raise BackendUnavailable(
-                f"espeak-ng cannot be loaded ({exc}); install it with: pip install espeakng-loader"
-            ) from exc
-        lib.espeak_Initialize.restype = ctypes.c_int
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p,
-            ctypes.c_size_t,
-            ctypes.c_uint,
-            ctypes.c_int,
-            ctypes.c_uint,
-            ctypes.c_uint,
-            ctypes.POINTER(ctypes.c_uint),
-            ctypes.c_void_p,
-        ]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_path).encode(), 0)
-        if rate <= 0:
-            raise BackendUnavailable(
-                f"espeak-ng failed to start with its data at {data_path}; "
-                "reinstall it with: pip install --force-reinstall espeakng-loader"
-            )
-        lib.espeak_SetSynthCallback(self._callback)
-        self._sample_rate_hz = rate
-        self._lib = lib
+        lib, self._sample_rate_hz = _espeak()
         return lib
 
     def _on_audio(self, wav, count, events) -> int:  # type: ignore[no-untyped-def]
@@ -168,6 +134,7 @@ class EspeakBackend:
         # espeak's pitch is a 0–100 scale, not Hz; one step is roughly a hertz or two.
         lib.espeak_SetParameter(_PARAM_PITCH, 50 + settings.pitch_hz, 0)
         self._pcm, self._words = [], []
+        lib.espeak_SetSynthCallback(self._callback)  # this instance's, for this text
         encoded = request.text.encode("utf-8") + b"\0"
         status = lib.espeak_Synth(encoded, len(encoded), 0, 0, 0, _CHARS_UTF8, None, None)
         if status != 0:
@@ -188,4 +155,41 @@ class EspeakBackend:
         return tuple(timings)
 
 
-BACKEND: Backend = EspeakBackend()
+# espeak-ng is one engine per process (its voice, parameters and callback are
+# global), so it is loaded once and every instance takes this lock to speak.
+_ESPEAK_LOCK = threading.Lock()
+
+
+@functools.cache
+def _espeak() -> tuple[ctypes.CDLL, int]:
+    """The loaded, initialised library and its sample rate in Hz."""
+    try:
+        import espeakng_loader
+
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        data_path = espeakng_loader.get_data_path()
+    except (ImportError, OSError) as exc:
+        raise BackendUnavailable(
+            f"espeak-ng cannot be loaded ({exc}); install it with: pip install espeakng-loader"
+        ) from exc
+    lib.espeak_Initialize.restype = ctypes.c_int
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.POINTER(ctypes.c_uint),
+        ctypes.c_void_p,
+    ]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_path).encode(), 0)
+    if rate <= 0:
+        raise BackendUnavailable(
+            f"espeak-ng failed to start with its data at {data_path}; "
+            "reinstall it with: pip install --force-reinstall espeakng-loader"
+        )
+    return lib, rate

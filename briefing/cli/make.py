@@ -9,9 +9,10 @@ import click
 from briefing import pipeline
 from briefing.ai_label import DEFAULT_PRODUCER, DEFAULT_SPOKEN, AiLabel
 from briefing.article import clock
-from briefing.backends.base import backend_names
 from briefing.cli.progressbar import TerminalProgress
 from briefing.cli.readings import lexicon_option
+from briefing.cli.voices import BackendChoice
+from briefing.prosody import Pitch, Rate, Volume
 
 
 def voice_options(command):  # type: ignore[no-untyped-def]
@@ -19,7 +20,7 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     options = [
         click.option(
             "--backend",
-            type=click.Choice(["auto", *backend_names()]),
+            type=BackendChoice(),
             default="auto",
             show_default=True,
             help="TTS engine; auto picks the best that works here.",
@@ -100,9 +101,9 @@ def make(
         output=output,
         backend=backend,
         voice=voice,
-        rate=rate,
-        pitch=pitch,
-        volume=volume,
+        rate=None if rate is None else Rate.parse(rate),
+        pitch=None if pitch is None else Pitch.parse(pitch),
+        volume=None if volume is None else Volume.parse(volume),
         jobs=jobs,
         cover=cover,
         force=force,
@@ -115,12 +116,13 @@ def make(
             "asks listeners to be told (China: GB 45438-2025), telling them is now up to you",
             err=True,
         )
-    briefing, paths = pipeline.make(config, TerminalProgress(quiet))
+    result = pipeline.make(config, TerminalProgress(quiet))
+    briefing = result.briefing
     if not quiet:
         loudness = "" if briefing.loudness_lufs is None else f", {briefing.loudness_lufs:.1f} LUFS"
         chapters = len(briefing.chapters)
         click.echo(
-            f"Wrote {paths['audio']} ({clock(briefing.duration_ms)}, "
+            f"Wrote {result.files.mp3} ({clock(briefing.duration_ms)}, "
             f"{chapters} chapter{'' if chapters == 1 else 's'}{loudness})",
             err=True,
         )

@@ -13,8 +13,8 @@ from briefing import normalize as normalization
 from briefing import pipeline
 from briefing import proof as proofs
 from briefing.article import Article
-from briefing.backends.base import backend_names
 from briefing.cli.readings import lexicon_option
+from briefing.cli.voices import BackendChoice
 from briefing.sections import estimated_minutes, section_chars
 
 
@@ -44,7 +44,7 @@ def article_json(article: Article, show_dropped: bool = False) -> dict[str, obje
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", *backend_names()]),
+    type=BackendChoice(),
     default="auto",
     show_default=True,
     help="Plan chunks for this backend's length limit (auto: the one make would use).",

@@ -1,30 +1,53 @@
-"""``briefing voices``: every backend's voices and whether each works now;
-``briefing voices install NAME`` fetches a voice's weights."""
+"""``briefing voices``: every installed backend's voices and whether each works
+now; ``briefing voices install NAME`` fetches a voice's weights."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
-from briefing.backends.base import backend_names, get_backend
+from briefing.backends.base import Installable, backend_names, get_backend
 from briefing.errors import BackendUnavailable, BriefingError
 from briefing.presets import load_presets
+
+
+class BackendChoice(click.Choice):
+    """``auto`` or an installed backend's name, plugins included, looked up when
+    the option is parsed or shown (not when the command is defined)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        return ("auto", *backend_names())
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        pass  # always the installed ones
 
 
 @click.group(invoke_without_command=True)
 @click.pass_context
 def voices(ctx: click.Context) -> None:
-    """List voices of every backend, with which work now."""
+    """List voices of every installed backend, with which work now."""
     if ctx.invoked_subcommand is not None:
         return
     presets = load_presets()
     for name in backend_names():
         try:
             backend = get_backend(name)
-            problem = backend.available()
-            listed = backend.voices()
         except BackendUnavailable as exc:
-            click.echo(f"{name}: unavailable: {exc}\n")
+            click.echo(f"Warning: {exc}", err=True)
             continue
+        with backend:
+            try:
+                problem = backend.available()
+                listed = backend.voices()
+            except BackendUnavailable as exc:
+                click.echo(f"{name}: unavailable: {exc}\n")
+                continue
         status = "works now" if problem is None else f"unavailable: {problem}"
         click.echo(f"{name} ({status})")
         for voice in listed:
@@ -44,11 +67,10 @@ def voices(ctx: click.Context) -> None:
 @click.argument("name")
 def install(name: str) -> None:
     """Fetch and install a voice's weights (e.g. baker)."""
-    backend = get_backend(name)
-    installer = getattr(backend, "install", None)
-    if installer is None:
-        raise BriefingError(f"the {name} backend has nothing to install")
-    installer(lambda line: click.echo(line, err=True))
+    with get_backend(name) as backend:
+        if not isinstance(backend, Installable):
+            raise BriefingError(f"the {name} backend has nothing to install")
+        backend.install(lambda line: click.echo(line, err=True))
     click.echo(f"{name} is installed.", err=True)
 
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+import types
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -229,3 +231,15 @@ def normalise_base_url(base_url: str) -> str:
     if parts.query or parts.fragment:
         raise InputError(f"--base-url {base_url!r} must not have a ?query or #fragment")
     return base_url.strip().rstrip("/")
+
+
+class _PublishPackage(types.ModuleType):
+    """``briefing.publish(config)`` is the public function: this package is
+    what the name ``briefing.publish`` refers to once imported, so it is
+    callable as the function itself."""
+
+    def __call__(self, config: PublishConfig) -> PublishResult:
+        return publish(config)
+
+
+sys.modules[__name__].__class__ = _PublishPackage

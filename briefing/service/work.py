@@ -230,8 +230,8 @@ def _make_and_publish(root: Root, settings: Settings, store: JobStore, job: Job)
         force=True,  # a new version replaces the old files only once it is complete
         cache_dir=root.chunk_cache,
     )
-    _, paths = pipeline.make(config, JobProgress(store, job))
-    content_hash = hashlib.sha256(paths["transcript"].read_bytes()).hexdigest()
+    made = pipeline.make(config, JobProgress(store, job))
+    content_hash = hashlib.sha256(made.files.transcript.read_bytes()).hexdigest()
     if content_hash != job.content_hash:
         job.version += 1
         job.content_hash = content_hash

@@ -21,7 +21,7 @@ import numpy as np
 from briefing import sidecars
 from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue, Section
 from briefing.backends.base import SpeechRequest, VoiceSettings
-from briefing.backends.espeak import BACKEND
+from briefing.backends.espeak import EspeakBackend
 from briefing.ffmpeg import ffmpeg_exe
 
 HERE = Path(__file__).parent / "publish"
@@ -39,7 +39,8 @@ def main() -> None:
     settings = VoiceSettings("cmn", rate_pct=40)
     sentences = [s for _, group in CHAPTERS for s in group]
     requests = [SpeechRequest(i, s, settings) for i, s in enumerate(sentences)]
-    speeches = dict(BACKEND.synthesize(requests, jobs=1))
+    with EspeakBackend() as espeak:
+        speeches = dict(espeak.synthesize(requests, jobs=1))
     rate = speeches[0].sample_rate_hz
     pause = np.zeros(rate * PAUSE_MS // 1000, dtype=np.int16)
 
