@@ -171,6 +171,7 @@ def _write_tags_and_sidecars(
         comment=f"Read by {briefing.backend} ({briefing.voice})",
         cover=cover,
         aigc=aigc_json(aigc),
+        cues=briefing.cues,
     )
     _write_text(staged["transcript"], text)
     _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
