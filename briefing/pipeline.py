@@ -20,6 +20,7 @@ from pathlib import Path
 from briefing import (
     assemble,
     clean,
+    epub,
     files,
     ingest,
     lexicon,
@@ -58,6 +59,7 @@ class MakeConfig:
     cache_dir: Path | None = None
     ai_label: AiLabel = AiLabel()  # spoken first, and in the tags (briefing.ai_label)
     lexicon: Path | None = None  # read after the default and the user's own
+    epub: bool = False  # also an EPUB 3 talking book (briefing.epub)
 
 
 def read_article(source: str, max_chunk_chars: int) -> Article:
@@ -106,7 +108,7 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     output = (config.output or default_output(raw)).resolve()
     if output.suffix.lower() != ".mp3":
         output = output.with_name(output.name + ".mp3")
-    paths = sidecars.sidecar_paths(output)
+    paths = sidecars.sidecar_paths(output, ["epub"] if config.epub else [])
     _check_outputs(raw.path, paths, config.force)
     cover = tags.read_cover(config.cover) if config.cover is not None else None
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
@@ -178,6 +180,8 @@ def _write_tags_and_sidecars(
     _write_text(staged["srt"], sidecars.srt(briefing.cues))
     _write_text(staged["chapters"], sidecars.chapters_json(briefing))
     _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths, ai_label.spoken, aigc))
+    if "epub" in staged:
+        epub.write_epub(staged["epub"], briefing, staged["audio"], aigc, ai_label.spoken)
 
 
 def _chunk_labels(article: Article) -> list[str]:

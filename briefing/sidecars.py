@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,13 +32,18 @@ SIDECAR_SUFFIXES = {
     "metadata": METADATA_SUFFIX,
 }
 
+# Written only when asked for (make --epub), by role.
+OPTIONAL_SUFFIXES = {"epub": ".epub"}
 
-def sidecar_paths(audio: Path) -> dict[str, Path]:
-    """Every output of one briefing, keyed by role, named after the MP3."""
+
+def sidecar_paths(audio: Path, optional: Collection[str] = ()) -> dict[str, Path]:
+    """Every output of one briefing, keyed by role, named after the MP3;
+    ``optional`` names the roles of ``OPTIONAL_SUFFIXES`` asked for."""
     # By string, not with_suffix: the stem of news.briefing.mp3 is news.briefing.
     stem = audio.name[: -len(audio.suffix)] if audio.suffix else audio.name
+    suffixes = SIDECAR_SUFFIXES | {role: OPTIONAL_SUFFIXES[role] for role in optional}
     return {"audio": audio} | {
-        role: audio.with_name(f"{stem}{suffix}") for role, suffix in SIDECAR_SUFFIXES.items()
+        role: audio.with_name(f"{stem}{suffix}") for role, suffix in suffixes.items()
     }
 
 
@@ -169,10 +174,15 @@ def _is_heading(paragraph: str, section_title: str) -> bool:
     return one_sentence and short_title(paragraph) == section_title
 
 
+def cues_ending_paragraphs(briefing: Briefing) -> frozenset[int]:
+    """Which of the briefing's cues end a paragraph, by index."""
+    paragraphs = [p for s in briefing.article.sections for p in _spoken_paragraphs(s.chunks)]
+    return paragraph_ends(paragraphs, [cue.text for cue in briefing.cues])
+
+
 def cue_records(briefing: Briefing) -> list[dict[str, object]]:
     """The cues as the record keeps them, with where paragraphs end."""
-    paragraphs = [p for s in briefing.article.sections for p in _spoken_paragraphs(s.chunks)]
-    ends = paragraph_ends(paragraphs, [cue.text for cue in briefing.cues])
+    ends = cues_ending_paragraphs(briefing)
     return [
         {
             "start_ms": cue.start_ms,

@@ -74,6 +74,11 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     help="Producer's name or code in the MP3's AIGC label (GB 45438-2025).",
 )
 @lexicon_option
+@click.option(
+    "--epub",
+    is_flag=True,
+    help="Also write OUT.epub: a talking book (EPUB 3, text synchronised with the audio).",
+)
 def make(
     source: str,
     output: Path | None,
@@ -90,6 +95,7 @@ def make(
     no_ai_label: bool,
     ai_producer: str,
     lexicon: Path | None,
+    epub: bool,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -107,6 +113,7 @@ def make(
         force=force,
         ai_label=AiLabel(None if no_ai_label else ai_label, ai_producer),
         lexicon=lexicon,
+        epub=epub,
     )
     if no_ai_label:
         click.echo(
