@@ -32,7 +32,7 @@ from pathlib import Path
 
 from briefing.ai_label import VISIBLE, aigc_json
 from briefing.article import Briefing, Chapter, Cue
-from briefing.sidecars import cues_ending_paragraphs, one_line
+from briefing.sidecars import cues_ending_paragraphs, one_line, timestamp
 
 LANGUAGE = "zh-CN"
 AUDIO = "audio/briefing.mp3"  # inside the package folder
@@ -136,10 +136,8 @@ def _sentence_id(number: int) -> str:
 
 
 def clock(ms: int) -> str:
-    """A SMIL full clock value, h:mm:ss.fff."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours}:{minutes:02d}:{rest / 1000:06.3f}"
+    """A SMIL full clock value, hh:mm:ss.fff."""
+    return timestamp(ms, ".")
 
 
 def _xhtml(title: str, body: str) -> str:

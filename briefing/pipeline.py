@@ -21,6 +21,7 @@ from briefing import (
     assemble,
     clean,
     epub,
+    ffmpeg,
     files,
     ingest,
     lexicon,
@@ -60,6 +61,7 @@ class MakeConfig:
     ai_label: AiLabel = AiLabel()  # spoken first, and in the tags (briefing.ai_label)
     lexicon: Path | None = None  # read after the default and the user's own
     epub: bool = False  # also an EPUB 3 talking book (briefing.epub)
+    opus: bool = False  # also an Ogg Opus copy of the audio, for low bandwidth
 
 
 def read_article(source: str, max_chunk_chars: int) -> Article:
@@ -108,7 +110,8 @@ def make(config: MakeConfig, progress: Progress | None = None) -> tuple[Briefing
     output = (config.output or default_output(raw)).resolve()
     if output.suffix.lower() != ".mp3":
         output = output.with_name(output.name + ".mp3")
-    paths = sidecars.sidecar_paths(output, ["epub"] if config.epub else [])
+    optional = [role for role, wanted in (("epub", config.epub), ("opus", config.opus)) if wanted]
+    paths = sidecars.sidecar_paths(output, optional)
     _check_outputs(raw.path, paths, config.force)
     cover = tags.read_cover(config.cover) if config.cover is not None else None
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
@@ -180,6 +183,11 @@ def _write_tags_and_sidecars(
     _write_text(staged["srt"], sidecars.srt(briefing.cues))
     _write_text(staged["chapters"], sidecars.chapters_json(briefing))
     _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths, ai_label.spoken, aigc))
+    if "opus" in staged:
+        ffmpeg.encode_opus(staged["audio"], staged["opus"])
+        tags.write_opus_tags(
+            staged["opus"], briefing.article, briefing.chapters, aigc=aigc_json(aigc)
+        )
     if "epub" in staged:
         epub.write_epub(staged["epub"], briefing, staged["audio"], aigc, ai_label.spoken)
 

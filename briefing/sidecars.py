@@ -32,8 +32,8 @@ SIDECAR_SUFFIXES = {
     "metadata": METADATA_SUFFIX,
 }
 
-# Written only when asked for (make --epub), by role.
-OPTIONAL_SUFFIXES = {"epub": ".epub"}
+# Written only when asked for (make --epub, --also-opus), by role.
+OPTIONAL_SUFFIXES = {"epub": ".epub", "opus": ".opus"}
 
 
 def sidecar_paths(audio: Path, optional: Collection[str] = ()) -> dict[str, Path]:
@@ -104,7 +104,8 @@ def paragraph_ends(paragraphs: Sequence[str], cue_texts: Sequence[str]) -> froze
     return frozenset(result)
 
 
-def _timestamp(ms: int, separator: str) -> str:
+def timestamp(ms: int, separator: str) -> str:
+    """hh:mm:ss and milliseconds after ``separator`` (WebVTT and SMIL: '.', SRT: ',')."""
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
@@ -126,7 +127,7 @@ def _cue_blocks(cues: Sequence[Cue], decimal_mark: str, escape: Callable[[str], 
     """Numbered cues, each on one line (a blank line would end a cue early)."""
     blocks = []
     for number, cue in enumerate(cues, 1):
-        start, end = _timestamp(cue.start_ms, decimal_mark), _timestamp(cue.end_ms, decimal_mark)
+        start, end = timestamp(cue.start_ms, decimal_mark), timestamp(cue.end_ms, decimal_mark)
         blocks.append(f"{number}\n{start} --> {end}\n{escape(one_line(cue.text))}\n")
     return "\n".join(blocks)
 

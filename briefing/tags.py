@@ -39,7 +39,7 @@ from mutagen.id3 import (
 from briefing.ai_label import AIGC_KEY
 from briefing.article import Article, Chapter, Cue
 from briefing.errors import InputError, OutputError
-from briefing.sidecars import one_line
+from briefing.sidecars import one_line, timestamp
 
 _LANGUAGE = "chi"  # ISO 639-2 (bibliographic), as ID3 expects
 _CTOC_LIMIT = 255
@@ -123,6 +123,42 @@ def write_tags(
     tags.add(_ctoc("toc", top_children, article.title, top_level=True))
     try:
         tags.save(str(path), v2_version=3)
+    except OSError as exc:
+        raise OutputError.writing(path, exc) from exc
+
+
+def write_opus_tags(
+    path: Path, article: Article, chapters: Sequence[Chapter], *, aigc: str | None = None
+) -> None:
+    """Vorbis comments for the Ogg Opus variant: the article's metadata and its
+    chapters as ``CHAPTER001=00:00:00.000`` / ``CHAPTER001NAME=title`` pairs (the
+    convention Ogg players read, numbered from 001), and the AIGC label."""
+    from mutagen.oggopus import OggOpus
+
+    try:
+        opus = OggOpus(str(path))
+    except OSError as exc:
+        raise OutputError.writing(path, exc) from exc
+    comments = opus.tags
+    assert comments is not None  # an Ogg Opus stream always has its comment header
+    comments["TITLE"] = article.title
+    comments["ARTIST"] = article.author or article.source or "briefing"
+    if article.source:
+        comments["ALBUM"] = article.source
+        comments["ORGANIZATION"] = article.source
+    if article.published:
+        comments["DATE"] = article.published.strftime("%Y-%m-%d")
+    comments["GENRE"] = GENRE
+    comments["LANGUAGE"] = "zh-CN"
+    if article.url:
+        comments["CONTACT"] = article.url
+    if aigc is not None:
+        comments[AIGC_KEY] = aigc
+    for number, chapter in enumerate(chapters, 1):
+        comments[f"CHAPTER{number:03d}"] = timestamp(chapter.start_ms, ".")
+        comments[f"CHAPTER{number:03d}NAME"] = chapter.title
+    try:
+        opus.save()
     except OSError as exc:
         raise OutputError.writing(path, exc) from exc
 

@@ -79,6 +79,12 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     is_flag=True,
     help="Also write OUT.epub: a talking book (EPUB 3, text synchronised with the audio).",
 )
+@click.option(
+    "--also-opus",
+    "opus",
+    is_flag=True,
+    help="Also write OUT.opus: the same audio as Ogg Opus (24 kbit/s mono), with chapters.",
+)
 def make(
     source: str,
     output: Path | None,
@@ -96,6 +102,7 @@ def make(
     ai_producer: str,
     lexicon: Path | None,
     epub: bool,
+    opus: bool,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -114,6 +121,7 @@ def make(
         ai_label=AiLabel(None if no_ai_label else ai_label, ai_producer),
         lexicon=lexicon,
         epub=epub,
+        opus=opus,
     )
     if no_ai_label:
         click.echo(

@@ -24,6 +24,7 @@ from briefing.article import Chapter, Cue
 from briefing.errors import InputError
 from briefing.sidecars import (
     METADATA_FORMAT,
+    OPTIONAL_SUFFIXES,
     READABLE_METADATA_FORMATS,
     SIDECAR_SUFFIXES,
     paragraph_ends,
@@ -33,7 +34,11 @@ from briefing.sidecars import (
 CHINA_TZ = timezone(timedelta(hours=8))
 # file roles in the metadata's "files" (what make writes, less the metadata itself);
 # audio and vtt (the text alternative) are required
-FILE_ROLES = ("audio", *(role for role in SIDECAR_SUFFIXES if role != "metadata"))
+FILE_ROLES = (
+    "audio",
+    *(role for role in SIDECAR_SUFFIXES if role != "metadata"),
+    *OPTIONAL_SUFFIXES,
+)
 REQUIRED_ROLES = ("audio", "vtt")
 
 
@@ -84,6 +89,7 @@ class Episode:
     cues: tuple[Cue, ...]
     files: dict[str, str]  # role -> file name in the folder
     audio_bytes: int
+    opus_bytes: int = 0  # of the Ogg Opus variant (make --also-opus), if there is one
     guid: str = ""
     slug: str = ""
     pub_date: datetime | None = None
@@ -145,6 +151,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         raise BrokenBriefing(f"{name}: duration_ms must be a positive whole number of ms")
     files = _files(raw.get("files"), folder, name)
     audio_bytes = _checked_mp3(folder / files["audio"], name, duration_ms)
+    opus_bytes = _checked_opus(folder / files["opus"], name) if "opus" in files else 0
     if record_format == 1:  # no cues in the record: they come from the VTT
         cues, ends = _cues_of_format_1(files, folder, name)
     else:
@@ -165,6 +172,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         cues=cues,
         files=files,
         audio_bytes=audio_bytes,
+        opus_bytes=opus_bytes,
         tags=tuple(t for t in raw.get("tags") or [] if isinstance(t, str)),
         paragraph_ends=ends,
     )
@@ -327,6 +335,23 @@ def _layer3_frame(header: int) -> tuple[int, int, int] | None:
     frame_samples = 1152 if mpeg1 else 576
     bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
     return frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1), frame_samples, rate
+
+
+_OGG_OPUS = (b"OggS", b"OpusHead")  # the first page's capture pattern, then its header
+
+
+def _checked_opus(path: Path, name: str) -> int:
+    """The size in bytes of the Ogg Opus file at ``path``, once it is seen to be one."""
+    try:
+        with path.open("rb") as file:
+            first_page = file.read(64)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as exc:
+        raise _unreadable(path, name, exc) from exc
+    capture, header = _OGG_OPUS
+    if not first_page.startswith(capture) or header not in first_page:
+        raise BrokenBriefing(f"{name}: its opus file {path.name} is not Ogg Opus audio")
+    return size
 
 
 def clock(ms: int) -> str:
