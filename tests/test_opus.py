@@ -8,6 +8,7 @@ back with feedparser and ElementTree.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -124,6 +125,15 @@ def test_the_feed_offers_the_opus_copy_beside_the_mp3(made):
     assert sources == [f"{BASE}/slow.opus"]
     (mp3_source,) = by_type["audio/mpeg"].findall(f"{PODCAST}source")
     assert mp3_source.get("uri") == entry.enclosures[0].href
+
+
+def test_the_episode_page_offers_the_opus_copy_for_download(made):
+    site = made.parent
+    result = publish(PublishConfig(site, base_url=BASE))
+    (episode,) = result.episodes
+    page = (site / episode.page).read_text("utf-8")
+    assert re.search(r'<a href="\.\./slow\.opus" download>[^<]*Opus', page)
+    assert re.search(r'<a href="\.\./slow\.mp3" download>', page)
 
 
 def test_without_an_opus_copy_the_feed_has_no_alternates(tmp_path):
