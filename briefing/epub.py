@@ -21,7 +21,6 @@ stored, as OCF requires.
 
 from __future__ import annotations
 
-import bisect
 import re
 import uuid
 import zipfile
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from briefing.ai_label import VISIBLE, aigc_json
 from briefing.article import Briefing, Chapter, Cue
-from briefing.sidecars import cues_ending_paragraphs, one_line, timestamp
+from briefing.sidecars import cues_by_chapter, cues_ending_paragraphs, one_line, timestamp
 
 LANGUAGE = "zh-CN"
 AUDIO = "audio/briefing.mp3"  # inside the package folder
@@ -118,17 +117,14 @@ def write_epub(
 def _parts(briefing: Briefing) -> list[_Part]:
     """Each cue in the chapter its start falls in (chapters tile the audio, and
     no sentence straddles a chapter's start), split where paragraphs end."""
-    starts = [chapter.start_ms for chapter in briefing.chapters]
-    paragraph_ends = cues_ending_paragraphs(briefing)
-    parts = [_Part(n, chapter, [[]]) for n, chapter in enumerate(briefing.chapters, 1)]
-    for index, cue in enumerate(briefing.cues):
-        part = parts[max(bisect.bisect_right(starts, cue.start_ms) - 1, 0)]
-        part.paragraphs[-1].append((index + 1, cue))
-        if index in paragraph_ends:
-            part.paragraphs.append([])
-    for part in parts:
-        part.paragraphs[:] = [paragraph for paragraph in part.paragraphs if paragraph]
-    return parts
+    cues = briefing.cues
+    layout = cues_by_chapter(briefing.chapters, cues, cues_ending_paragraphs(briefing))
+    # make's briefings always have a chapter (one per section, at least one)
+    chapters = zip(briefing.chapters, layout, strict=True)
+    return [
+        _Part(number, chapter, [[(i + 1, cues[i]) for i in paragraph] for paragraph in paragraphs])
+        for number, (chapter, paragraphs) in enumerate(chapters, 1)
+    ]
 
 
 def _sentence_id(number: int) -> str:

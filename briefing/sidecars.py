@@ -10,6 +10,7 @@ records, which had no cues, are read with their VTT and transcript).
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
@@ -17,7 +18,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from briefing.article import Article, Boundary, Briefing, Chunk, Cue
+from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue
 from briefing.sections import short_title
 
 METADATA_FORMAT = 2
@@ -179,6 +180,22 @@ def cues_ending_paragraphs(briefing: Briefing) -> frozenset[int]:
     """Which of the briefing's cues end a paragraph, by index."""
     paragraphs = [p for s in briefing.article.sections for p in _spoken_paragraphs(s.chunks)]
     return paragraph_ends(paragraphs, [cue.text for cue in briefing.cues])
+
+
+def cues_by_chapter(
+    chapters: Sequence[Chapter], cues: Sequence[Cue], paragraph_ends: Collection[int]
+) -> list[list[list[int]]]:
+    """The cues' indexes by chapter, then by paragraph: a cue belongs to the chapter
+    it starts in (with no chapters, all to one), and a paragraph ends after each
+    cue in ``paragraph_ends``."""
+    starts = [chapter.start_ms for chapter in chapters]
+    layout: list[list[list[int]]] = [[[]] for _ in range(max(len(chapters), 1))]
+    for index, cue in enumerate(cues):
+        paragraphs = layout[max(bisect.bisect_right(starts, cue.start_ms) - 1, 0)]
+        paragraphs[-1].append(index)
+        if index in paragraph_ends:
+            paragraphs.append([])
+    return [[paragraph for paragraph in paragraphs if paragraph] for paragraphs in layout]
 
 
 def cue_records(briefing: Briefing) -> list[dict[str, object]]:

@@ -27,6 +27,7 @@ from briefing.sidecars import (
     OPTIONAL_SUFFIXES,
     READABLE_METADATA_FORMATS,
     SIDECAR_SUFFIXES,
+    cues_by_chapter,
     paragraph_ends,
 )
 
@@ -107,17 +108,11 @@ class Episode:
     def transcript(self) -> list[tuple[Chapter | None, list[list[Cue]]]]:
         """The cues by chapter (a cue belongs to the chapter it starts in), then by paragraph."""
         chapters: list[Chapter | None] = list(self.chapters) or [None]
-        groups: list[tuple[Chapter | None, list[list[Cue]]]] = [(c, [[]]) for c in chapters]
-        for number, cue in enumerate(self.cues):
-            index = 0
-            for i, chapter in enumerate(self.chapters):
-                if chapter.start_ms <= cue.start_ms:
-                    index = i
-            paragraphs = groups[index][1]
-            paragraphs[-1].append(cue)
-            if number in self.paragraph_ends:
-                paragraphs.append([])
-        return [(chapter, [p for p in paragraphs if p]) for chapter, paragraphs in groups]
+        layout = cues_by_chapter(self.chapters, self.cues, self.paragraph_ends)
+        return [
+            (chapter, [[self.cues[i] for i in paragraph] for paragraph in paragraphs])
+            for chapter, paragraphs in zip(chapters, layout, strict=True)
+        ]
 
 
 def load_episode(metadata_path: Path) -> Episode:
