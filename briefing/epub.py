@@ -36,6 +36,7 @@ from briefing.sidecars import cues_by_chapter, cues_ending_paragraphs, one_line,
 LANGUAGE = "zh-CN"
 AUDIO = "audio/briefing.mp3"  # inside the package folder
 _PACKAGE = "EPUB"
+_COVERS = {"image/jpeg": "cover.jpg", "image/png": "cover.png"}  # by MIME type
 _ACTIVE_CLASS = "-epub-media-overlay-active"
 _STYLE = f"""\
 body {{ line-height: 1.8; }}
@@ -90,14 +91,18 @@ def write_epub(
     audio: Path,
     aigc: dict[str, str],
     spoken_label: str | None = None,
+    cover: tuple[bytes, str] | None = None,
 ) -> None:
     """Write the EPUB of ``briefing`` to ``path``, embedding the finished MP3 at
     ``audio``. ``aigc`` is the implicit AI label (its ProduceID names the book);
-    ``spoken_label`` is the AI label read first, if one was. Raises OSError."""
+    ``spoken_label`` is the AI label read first, if one was; ``cover`` the cover
+    art's bytes and MIME type (``tags.read_cover``), the book's cover image in
+    reading systems' libraries. Raises OSError."""
     parts = _parts(briefing)
+    cover_name = None if cover is None else _COVERS[cover[1]]
     files = {
         "META-INF/container.xml": _container(),
-        f"{_PACKAGE}/package.opf": _package(briefing, parts, aigc),
+        f"{_PACKAGE}/package.opf": _package(briefing, parts, aigc, cover),
         f"{_PACKAGE}/nav.xhtml": _navigation(briefing, parts),
         f"{_PACKAGE}/title.xhtml": _title_page(briefing, spoken_label),
         f"{_PACKAGE}/style.css": _STYLE,
@@ -112,6 +117,8 @@ def write_epub(
             book.writestr(name, text, compress_type=zipfile.ZIP_DEFLATED)
         # already compressed: stored, so a reading system can seek in it
         book.write(audio, f"{_PACKAGE}/{AUDIO}", compress_type=zipfile.ZIP_STORED)
+        if cover is not None:
+            book.writestr(f"{_PACKAGE}/{cover_name}", cover[0], compress_type=zipfile.ZIP_STORED)
 
 
 def _parts(briefing: Briefing) -> list[_Part]:
@@ -236,7 +243,12 @@ def _overlay_ms(part: _Part) -> int:
     return sum(cue.end_ms - cue.start_ms for _, cue in part.cues)
 
 
-def _package(briefing: Briefing, parts: list[_Part], aigc: dict[str, str]) -> str:
+def _package(
+    briefing: Briefing,
+    parts: list[_Part],
+    aigc: dict[str, str],
+    cover: tuple[bytes, str] | None,
+) -> str:
     article = briefing.article
     modified = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     metadata = [
@@ -282,6 +294,12 @@ def _package(briefing: Briefing, parts: list[_Part], aigc: dict[str, str]) -> st
         '<item id="title" href="title.xhtml" media-type="application/xhtml+xml"/>',
         f'<item id="audio" href="{AUDIO}" media-type="audio/mpeg"/>',
     ]
+    if cover is not None:
+        _, mime = cover
+        manifest.append(
+            f'<item id="cover" href="{_COVERS[mime]}" media-type="{mime}" '
+            'properties="cover-image"/>'
+        )
     spine = ['<itemref idref="title"/>']
     for part in parts:
         item = f"chapter-{part.number:03d}"

@@ -189,7 +189,7 @@ def _write_tags_and_sidecars(
             staged["opus"], briefing.article, briefing.chapters, aigc=aigc_json(aigc)
         )
     if "epub" in staged:
-        epub.write_epub(staged["epub"], briefing, staged["audio"], aigc, ai_label.spoken)
+        epub.write_epub(staged["epub"], briefing, staged["audio"], aigc, ai_label.spoken, cover)
 
 
 def _chunk_labels(article: Article) -> list[str]:

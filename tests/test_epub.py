@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from briefing import epub
 from briefing.article import Article, Briefing, Chapter, Cue, Section
 from briefing.cli import cli
+from briefing.ffmpeg import ffmpeg_exe
 from briefing.publish.episodes import parse_vtt
 from briefing.sidecars import one_line
 
@@ -51,9 +52,16 @@ def missing(tool: str, how: str) -> None:
 @pytest.fixture(scope="module")
 def seed_epub(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("talking-book") / "seed.mp3"
+    cover = out.with_name("cover.png")
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64"]
+        + ["-frames:v", "1", str(cover)],
+        check=True,
+    )
     result = CliRunner().invoke(
         cli,
-        ["make", str(SEED), "-o", str(out), "--backend", "espeak", "--quiet", "--epub"],
+        ["make", str(SEED), "-o", str(out), "--backend", "espeak", "--quiet", "--epub"]
+        + ["--cover", str(cover)],
         catch_exceptions=False,
         env={"BRIEFING_CACHE_DIR": str(out.parent / "cache")},
     )
@@ -99,12 +107,14 @@ def test_make_writes_the_epub_beside_the_mp3_and_names_it_in_the_record(seed_epu
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
         assert book.read("mimetype") == b"application/epub+zip"
         folder, opf = package(book)
-        audio = [
-            i for i in opf.iterfind(".//opf:item", NS) if i.attrib["media-type"] == "audio/mpeg"
-        ]
-        assert len(audio) == 1
-        embedded = book.read(f"{folder}/{audio[0].attrib['href']}")
+        items = list(opf.iterfind(".//opf:item", NS))
+        (audio,) = [i for i in items if i.attrib["media-type"] == "audio/mpeg"]
+        embedded = book.read(f"{folder}/{audio.attrib['href']}")
+        (cover,) = [i for i in items if "cover-image" in i.get("properties", "")]
+        assert cover.attrib["media-type"] == "image/png"
+        cover_bytes = book.read(f"{folder}/{cover.attrib['href']}")
     assert embedded == seed_epub.with_suffix(".mp3").read_bytes()
+    assert cover_bytes == seed_epub.with_name("cover.png").read_bytes()
 
 
 def test_each_sentence_plays_its_clip_of_the_audio_as_the_subtitles_time_it(seed_epub):
