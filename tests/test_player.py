@@ -356,3 +356,44 @@ def test_the_audio_can_be_downloaded(page: Any, base_url: str, site: Path) -> No
     response = page.request.get(base_url + "/episodes/" + (link.get_attribute("href") or ""))
     assert response.ok and response.headers["content-type"] == "audio/mpeg"
     assert response.body() == (site / f"{FIXTURE_STEM}.mp3").read_bytes()
+
+
+def test_the_controls_stay_in_view_while_the_transcript_is_read(
+    browser: Any, base_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 400, "height": 600}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(base_url + PAGE)
+        page.wait_for_selector(".player-controls:not([hidden])")
+        # as long as a real article's transcript: a screen of text after the first sentence
+        page.evaluate(
+            "document.querySelector('.cue').insertAdjacentHTML("
+            "'afterend', '<span style=\"display: block; height: 2000px\"></span>')"
+        )
+        last_cue = page.locator(".cue").last
+        _tab_to(page, ".player-play")
+        _tab_to(page, ".cue[tabindex='0']")
+        page.keyboard.press("End")  # to the last sentence, far down the page
+        last_is_focused = "document.activeElement === [...document.querySelectorAll('.cue')].pop()"
+        assert page.evaluate(last_is_focused)
+        assert page.evaluate("window.scrollY") > 0, "the page did not need to scroll"
+        controls = page.locator(".player-controls").bounding_box()
+        focused = last_cue.bounding_box()
+        assert controls is not None and focused is not None
+        assert controls["y"] == 0  # the controls stuck at the top of the viewport
+        assert focused["y"] >= controls["y"] + controls["height"], "the focus is hidden under them"
+        assert focused["y"] + focused["height"] <= 600
+        page.keyboard.press("Home")  # back up to the first: scrolled in at the top
+        first = page.locator(".cue").first.bounding_box()
+        controls = page.locator(".player-controls").bounding_box()
+        assert first is not None and controls is not None
+        assert first["y"] >= controls["y"] + controls["height"], "the focus is hidden under them"
+        # a link into the page lands below the controls too, not beneath them
+        page.keyboard.press("End")
+        page.evaluate("location.hash = '#transcript-heading'")
+        heading = page.locator("#transcript-heading").bounding_box()
+        assert heading is not None
+        assert heading["y"] >= controls["y"] + controls["height"], "the target is under them"
+    finally:
+        context.close()

@@ -118,6 +118,7 @@
       if (event.data === "briefing:pause") { self.audio.pause(); }
     });
     this.initMediaSession();
+    this.keepFocusClearOfControls();
     this.renderTime();
 
     // The embed's 听新闻 button was the user's request to listen (WCAG 1.4.2 allows it).
@@ -171,6 +172,20 @@
   Player.prototype.nextChapter = function () {
     var index = this.chapterAt(this.audio.currentTime);
     if (index + 1 < this.chapters.length) { this.seekChapter(index + 1); }
+  };
+
+  Player.prototype.keepFocusClearOfControls = function () {
+    // The sticky controls (player.css) cover the top of the viewport; what the
+    // browser scrolls into view (focus, find, links) must land below them (WCAG 2.4.11).
+    var controls = this.controls;
+    var html = document.documentElement;
+    function update() {
+      var sticky = getComputedStyle(controls).position === "sticky";
+      html.style.scrollPaddingTop = sticky ? controls.offsetHeight + 8 + "px" : "";
+    }
+    update();
+    if (window.ResizeObserver) { new ResizeObserver(update).observe(controls); }
+    window.addEventListener("resize", update);
   };
 
   Player.prototype.initMediaSession = function () {
