@@ -1,4 +1,4 @@
-"""The ffmpeg binary that ships in imageio-ffmpeg, and the two jobs we give it.
+"""The ffmpeg binary that ships in imageio-ffmpeg, and the jobs we give it.
 
 No system ffmpeg is assumed. PCM goes through pipes, never temporary files
 (pydub's export leaves two in $TMPDIR when encoding fails, and reads the
@@ -62,6 +62,46 @@ def decode_to_samples(encoded: bytes, sample_rate_hz: int) -> np.ndarray:
 
 
 _QUIET = ["-hide_banner", "-nostdin", "-loglevel", "error"]
+OPUS_BITRATE = "24k"  # mono speech: clear at 24 kbit/s, a third of the MP3's size
+
+
+def encode_opus(source: Path, path: Path, bitrate: str = OPUS_BITRATE) -> None:
+    """Encode the audio of ``source`` (the finished MP3, read from its file so that
+    its encoder delay and padding are trimmed) as mono Ogg Opus at ``path``, tuned
+    for speech, with none of the source's tags. Raises AudioError, or OSError for a
+    full disk."""
+    command = [
+        ffmpeg_exe(),
+        *_QUIET,
+        "-i",
+        str(source),
+        "-map",
+        "0:a",
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-c:a",
+        "libopus",
+        "-b:a",
+        bitrate,
+        "-ac",
+        "1",
+        "-application",
+        "voip",
+        "-f",
+        "ogg",
+        "-y",
+        str(path),
+    ]
+    failure = f"could not encode {path.name}"
+    try:
+        result = subprocess.run(command, capture_output=True, check=False, process_group=0)
+    except OSError as exc:
+        raise _cannot_run(failure, exc) from exc
+    _check(result.returncode, result.stderr, failure)
+
+
 # Every ffmpeg runs in a process group of its own (process_group=0): Ctrl-C in
 # a terminal goes to the whole foreground group, and an ffmpeg stopped by it
 # would fail the run with an encoding error before Python has seen the

@@ -21,6 +21,8 @@ from pathlib import Path
 from briefing import (
     assemble,
     clean,
+    epub,
+    ffmpeg,
     files,
     ingest,
     lexicon,
@@ -68,6 +70,8 @@ class MakeConfig:
     cache_dir: Path | None = None
     ai_label: AiLabel = AiLabel()  # spoken first, and in the tags (briefing.ai_label)
     lexicon: Path | None = None  # read after the default and the user's own
+    epub: bool = False  # also an EPUB 3 talking book (briefing.epub)
+    opus: bool = False  # also an Ogg Opus copy of the audio, for low bandwidth
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,8 @@ def make(config: MakeConfig, progress: Progress | None = None) -> MakeResult:
     raw = ingest.read(config.source)
     document = clean.parse(raw)
     output = mp3_path(Path(config.output or default_output(raw))).resolve()
-    paths = sidecars.sidecar_paths(output)
+    optional = [role for role, wanted in (("epub", config.epub), ("opus", config.opus)) if wanted]
+    paths = sidecars.sidecar_paths(output, optional)
     _check_outputs(raw.path, paths, config.force)
     cover = tags.read_cover(config.cover) if config.cover is not None else None
     selection = select(config.backend, config.voice, config.rate, config.pitch, config.volume)
@@ -217,12 +222,20 @@ def _write_tags_and_sidecars(
         comment=f"Read by {briefing.backend} ({briefing.voice})",
         cover=cover,
         aigc=aigc_json(aigc),
+        cues=briefing.cues,
     )
     _write_text(staged["transcript"], text)
     _write_text(staged["vtt"], sidecars.webvtt(briefing.cues))
     _write_text(staged["srt"], sidecars.srt(briefing.cues))
     _write_text(staged["chapters"], sidecars.chapters_json(briefing))
     _write_text(staged["metadata"], sidecars.metadata_json(briefing, paths, ai_label.spoken, aigc))
+    if "opus" in staged:
+        ffmpeg.encode_opus(staged["audio"], staged["opus"])
+        tags.write_opus_tags(
+            staged["opus"], briefing.article, briefing.chapters, aigc=aigc_json(aigc)
+        )
+    if "epub" in staged:
+        epub.write_epub(staged["epub"], briefing, staged["audio"], aigc, ai_label.spoken, cover)
 
 
 def _chunk_labels(article: Article) -> list[str]:

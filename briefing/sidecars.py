@@ -10,15 +10,16 @@ records, which had no cues, are read with their VTT and transcript).
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from briefing.article import Article, Boundary, Briefing, Chunk, Cue
+from briefing.article import Article, Boundary, Briefing, Chapter, Chunk, Cue
 from briefing.sections import short_title
 
 METADATA_FORMAT = 2
@@ -33,13 +34,18 @@ SIDECAR_SUFFIXES = {
     "metadata": METADATA_SUFFIX,
 }
 
+# Written only when asked for (make --epub, --also-opus), by role.
+OPTIONAL_SUFFIXES = {"epub": ".epub", "opus": ".opus"}
 
-def sidecar_paths(audio: Path) -> dict[str, Path]:
-    """Every output of one briefing, keyed by role, named after the MP3."""
+
+def sidecar_paths(audio: Path, optional: Collection[str] = ()) -> dict[str, Path]:
+    """Every output of one briefing, keyed by role, named after the MP3;
+    ``optional`` names the roles of ``OPTIONAL_SUFFIXES`` asked for."""
     # By string, not with_suffix: the stem of news.briefing.mp3 is news.briefing.
     stem = audio.name[: -len(audio.suffix)] if audio.suffix else audio.name
+    suffixes = SIDECAR_SUFFIXES | {role: OPTIONAL_SUFFIXES[role] for role in optional}
     return {"audio": audio} | {
-        role: audio.with_name(f"{stem}{suffix}") for role, suffix in SIDECAR_SUFFIXES.items()
+        role: audio.with_name(f"{stem}{suffix}") for role, suffix in suffixes.items()
     }
 
 
@@ -119,7 +125,8 @@ def paragraph_ends(paragraphs: Sequence[str], cue_texts: Sequence[str]) -> froze
     return frozenset(result)
 
 
-def _timestamp(ms: int, separator: str) -> str:
+def timestamp(ms: int, separator: str) -> str:
+    """hh:mm:ss and milliseconds after ``separator`` (WebVTT and SMIL: '.', SRT: ',')."""
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
@@ -141,7 +148,7 @@ def _cue_blocks(cues: Sequence[Cue], decimal_mark: str, escape: Callable[[str], 
     """Numbered cues, each on one line (a blank line would end a cue early)."""
     blocks = []
     for number, cue in enumerate(cues, 1):
-        start, end = _timestamp(cue.start_ms, decimal_mark), _timestamp(cue.end_ms, decimal_mark)
+        start, end = timestamp(cue.start_ms, decimal_mark), timestamp(cue.end_ms, decimal_mark)
         blocks.append(f"{number}\n{start} --> {end}\n{escape(one_line(cue.text))}\n")
     return "\n".join(blocks)
 
@@ -187,6 +194,27 @@ def description(article: Article, skip: Sequence[str] = ()) -> str:
 def _is_heading(paragraph: str, section_title: str) -> bool:
     one_sentence = not _SENTENCE_END.search(paragraph.rstrip()[:-1])
     return one_sentence and short_title(paragraph) == section_title
+
+
+def cues_ending_paragraphs(briefing: Briefing) -> frozenset[int]:
+    """Which of the briefing's cues end a paragraph, by index."""
+    return frozenset(index for index, cue in enumerate(briefing.cues) if cue.paragraph_end)
+
+
+def cues_by_chapter(
+    chapters: Sequence[Chapter], cues: Sequence[Cue], paragraph_ends: Collection[int]
+) -> list[list[list[int]]]:
+    """The cues' indexes by chapter, then by paragraph: a cue belongs to the chapter
+    it starts in (with no chapters, all to one), and a paragraph ends after each
+    cue in ``paragraph_ends``."""
+    starts = [chapter.start_ms for chapter in chapters]
+    layout: list[list[list[int]]] = [[[]] for _ in range(max(len(chapters), 1))]
+    for index, cue in enumerate(cues):
+        paragraphs = layout[max(bisect.bisect_right(starts, cue.start_ms) - 1, 0)]
+        paragraphs[-1].append(index)
+        if index in paragraph_ends:
+            paragraphs.append([])
+    return [[paragraph for paragraph in paragraphs if paragraph] for paragraphs in layout]
 
 
 def cue_records(briefing: Briefing) -> list[dict[str, object]]:

@@ -4,6 +4,10 @@ Tags are written as ID3v2.3: Apple Podcasts mishandles long ID3v2.4 chapter
 titles. Chapters are a top-level, ordered CTOC listing one titled CHAP per
 section; a CTOC holds at most 255 entries, so longer lists are nested under
 child CTOCs.
+
+The transcript is there twice: whole, as USLT, and sentence by sentence as
+SYLT (synchronised text, millisecond timestamps), so a player that shows
+lyrics shows each sentence as it is read, for listeners who cannot hear it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from mutagen.id3 import (
     COMM,
     CTOC,
     ID3,
+    SYLT,
     TALB,
     TCON,
     TDRC,
@@ -32,12 +37,15 @@ from mutagen.id3 import (
 )
 
 from briefing.ai_label import AIGC_KEY
-from briefing.article import Article, Chapter
+from briefing.article import Article, Chapter, Cue
 from briefing.errors import InputError, OutputError
+from briefing.sidecars import one_line, timestamp
 
 _LANGUAGE = "chi"  # ISO 639-2 (bibliographic), as ID3 expects
 _CTOC_LIMIT = 255
 _NO_OFFSET = 0xFFFFFFFF  # "byte offsets not given" in CHAP frames
+_MILLISECONDS = 2  # SYLT time stamp format: absolute time in milliseconds
+_TRANSCRIPTION = 2  # SYLT content type: text transcription (not song lyrics)
 GENRE = "Speech"
 JPEG_SIGNATURE = b"\xff\xd8\xff"  # start of image, then the first marker
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -52,9 +60,11 @@ def write_tags(
     comment: str = "",
     cover: tuple[bytes, str] | None = None,
     aigc: str | None = None,
+    cues: Sequence[Cue] = (),
 ) -> None:
     """``cover``: image bytes and MIME type, as ``read_cover`` returns them; ``aigc``:
-    the implicit AI label (GB 45438-2025) as JSON, written as a TXXX frame named AIGC."""
+    the implicit AI label (GB 45438-2025) as JSON, written as a TXXX frame named AIGC;
+    ``cues``: the sentences as placed in the audio, written as SYLT (none: no SYLT)."""
 
     try:
         tags = ID3(str(path))
@@ -72,6 +82,17 @@ def write_tags(
     if comment:
         tags.add(COMM(encoding=3, lang=_LANGUAGE, desc="", text=comment))
     tags.add(USLT(encoding=3, lang=_LANGUAGE, desc="transcript", text=transcript))
+    if cues:
+        tags.add(
+            SYLT(
+                encoding=3,
+                lang=_LANGUAGE,
+                format=_MILLISECONDS,
+                type=_TRANSCRIPTION,
+                desc="transcript",
+                text=[(one_line(cue.text), cue.start_ms) for cue in cues],
+            )
+        )
     if article.url:
         tags.add(WXXX(encoding=3, desc="source", url=article.url))
     if aigc is not None:
@@ -102,6 +123,42 @@ def write_tags(
     tags.add(_ctoc("toc", top_children, article.title, top_level=True))
     try:
         tags.save(str(path), v2_version=3)
+    except OSError as exc:
+        raise OutputError.writing(path, exc) from exc
+
+
+def write_opus_tags(
+    path: Path, article: Article, chapters: Sequence[Chapter], *, aigc: str | None = None
+) -> None:
+    """Vorbis comments for the Ogg Opus variant: the article's metadata and its
+    chapters as ``CHAPTER001=00:00:00.000`` / ``CHAPTER001NAME=title`` pairs (the
+    convention Ogg players read, numbered from 001), and the AIGC label."""
+    from mutagen.oggopus import OggOpus
+
+    try:
+        opus = OggOpus(str(path))
+    except OSError as exc:
+        raise OutputError.writing(path, exc) from exc
+    comments = opus.tags
+    assert comments is not None  # an Ogg Opus stream always has its comment header
+    comments["TITLE"] = article.title
+    comments["ARTIST"] = article.author or article.source or "briefing"
+    if article.source:
+        comments["ALBUM"] = article.source
+        comments["ORGANIZATION"] = article.source
+    if article.published:
+        comments["DATE"] = article.published.strftime("%Y-%m-%d")
+    comments["GENRE"] = GENRE
+    comments["LANGUAGE"] = "zh-CN"
+    if article.url:
+        comments["CONTACT"] = article.url
+    if aigc is not None:
+        comments[AIGC_KEY] = aigc
+    for number, chapter in enumerate(chapters, 1):
+        comments[f"CHAPTER{number:03d}"] = timestamp(chapter.start_ms, ".")
+        comments[f"CHAPTER{number:03d}NAME"] = chapter.title
+    try:
+        opus.save()
     except OSError as exc:
         raise OutputError.writing(path, exc) from exc
 

@@ -92,6 +92,14 @@ def test_tags_carry_the_articles_metadata(seed_briefing):
     assert id3.getall("USLT")[0].text == transcript
 
 
+def test_the_mp3_carries_each_cue_as_synchronised_text(seed_briefing):
+    cues = json.loads(seed_briefing.with_suffix(".briefing.json").read_text())["cues"]
+    (synced,) = ID3(seed_briefing).getall("SYLT")
+    assert len(synced.text) == len(cues) > 30
+    assert [start for _, start in synced.text] == [cue["start_ms"] for cue in cues]
+    assert [text for text, _ in synced.text] == [" ".join(cue["text"].split()) for cue in cues]
+
+
 def test_transcript_holds_the_whole_body_and_no_chrome(seed_briefing):
     transcript = seed_briefing.with_suffix(".txt").read_text(encoding="utf-8")
     flat = re.sub(r"\s", "", transcript)

@@ -276,3 +276,124 @@ def test_axe_finds_no_serious_or_critical_violation(page: Any, base_url: str, pa
     assert not serious, "\n".join(
         f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in serious
     )
+
+
+# Records the handlers the page gives the Media Session, as a lock screen would see them.
+RECORD_MEDIA_ACTIONS = """
+window.mediaActions = {};
+const setActionHandler = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+navigator.mediaSession.setActionHandler = (action, handler) => {
+  window.mediaActions[action] = handler;
+  setActionHandler(action, handler);
+};
+"""
+
+
+def test_lock_screen_and_headset_controls_through_the_media_session(
+    page: Any, base_url: str, site: Path
+) -> None:
+    page.add_init_script(RECORD_MEDIA_ACTIONS)
+    page.goto(base_url + PAGE)
+    page.wait_for_selector(".player-controls:not([hidden])")
+    record = read_metadata(site / f"{FIXTURE_STEM}.briefing.json")
+    metadata = page.evaluate(
+        "() => { const m = navigator.mediaSession.metadata;"
+        " return { title: m.title, artist: m.artist, album: m.album,"
+        " artwork: m.artwork.map((a) => a.src) }; }"
+    )
+    assert metadata["title"] == record["title"]
+    assert metadata["artist"] == record["source"]
+    assert metadata["album"] == "江苏·听新闻"
+    assert len(metadata["artwork"]) == 1 and metadata["artwork"][0].startswith(base_url)
+    actions = page.evaluate("Object.keys(mediaActions).filter((a) => mediaActions[a])")
+    assert set(actions) >= {
+        "play", "pause", "seekbackward", "seekforward", "seekto", "previoustrack", "nexttrack"
+    }  # fmt: skip
+
+    def act(action: str, details: str = "{}") -> None:
+        page.evaluate(f"window.mediaActions[{action!r}]({{action: {action!r}, ...{details}}})")
+
+    act("play")
+    page.wait_for_function("!document.querySelector('.player-audio').paused")
+    assert page.evaluate("navigator.mediaSession.playbackState") == "playing"
+    act("pause")
+    page.wait_for_function("document.querySelector('.player-audio').paused")
+    assert page.evaluate("navigator.mediaSession.playbackState") == "paused"
+
+    starts = [chapter["start_ms"] / 1000 for chapter in _chapters(site)]
+    assert len(starts) >= 3
+
+    def near(seconds: float) -> bool:
+        return abs(_current_time(page) - seconds) < 0.1
+
+    act("nexttrack")
+    assert near(starts[1])
+    act("nexttrack")
+    assert near(starts[2])
+    assert page.get_attribute("li:nth-child(3) > .chapter", "aria-current") == "true"
+    act("previoustrack")  # just after a chapter's start: the one before
+    assert near(starts[1])
+    act("seekto", f"{{seekTime: {starts[2] + 3.1}}}")
+    act("previoustrack")  # more than 3 s into a chapter: back to its own start
+    assert near(starts[2])
+    act("seekforward", "{seekOffset: 1}")
+    assert near(starts[2] + 1)
+    act("seekbackward", "{seekOffset: 1}")
+    assert near(starts[2])
+    act("seekbackward")  # no offset given: the player's own 15 s (the fixture is 9.5 s)
+    assert near(0)
+    act("seekforward")
+    assert near(record["duration_ms"] / 1000)
+    for _ in starts:  # from the last chapter, "next" stays put
+        act("nexttrack")
+    assert near(record["duration_ms"] / 1000)
+
+
+def test_the_audio_can_be_downloaded(page: Any, base_url: str, site: Path) -> None:
+    page.goto(base_url + PAGE)
+    link = page.locator("a[download]", has_text="MP3")
+    assert link.count() == 1
+    response = page.request.get(base_url + "/episodes/" + (link.get_attribute("href") or ""))
+    assert response.ok and response.headers["content-type"] == "audio/mpeg"
+    assert response.body() == (site / f"{FIXTURE_STEM}.mp3").read_bytes()
+
+
+def test_the_controls_stay_in_view_while_the_transcript_is_read(
+    browser: Any, base_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 400, "height": 600}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(base_url + PAGE)
+        page.wait_for_selector(".player-controls:not([hidden])")
+        # as long as a real article's transcript: a screen of text after the first sentence
+        page.evaluate(
+            "document.querySelector('.cue').insertAdjacentHTML("
+            "'afterend', '<span style=\"display: block; height: 2000px\"></span>')"
+        )
+        last_cue = page.locator(".cue").last
+        _tab_to(page, ".player-play")
+        _tab_to(page, ".cue[tabindex='0']")
+        page.keyboard.press("End")  # to the last sentence, far down the page
+        last_is_focused = "document.activeElement === [...document.querySelectorAll('.cue')].pop()"
+        assert page.evaluate(last_is_focused)
+        assert page.evaluate("window.scrollY") > 0, "the page did not need to scroll"
+        controls = page.locator(".player-controls").bounding_box()
+        focused = last_cue.bounding_box()
+        assert controls is not None and focused is not None
+        assert controls["y"] == 0  # the controls stuck at the top of the viewport
+        assert focused["y"] >= controls["y"] + controls["height"], "the focus is hidden under them"
+        assert focused["y"] + focused["height"] <= 600
+        page.keyboard.press("Home")  # back up to the first: scrolled in at the top
+        first = page.locator(".cue").first.bounding_box()
+        controls = page.locator(".player-controls").bounding_box()
+        assert first is not None and controls is not None
+        assert first["y"] >= controls["y"] + controls["height"], "the focus is hidden under them"
+        # a link into the page lands below the controls too, not beneath them
+        page.keyboard.press("End")
+        page.evaluate("location.hash = '#transcript-heading'")
+        heading = page.locator("#transcript-heading").bounding_box()
+        assert heading is not None
+        assert heading["y"] >= controls["y"] + controls["height"], "the target is under them"
+    finally:
+        context.close()

@@ -140,3 +140,26 @@ def test_the_description_is_body_text_not_a_heading() -> None:
     leading_sentence = article(("标题", ["标题"]), ("提高站位", ["提高站位。增强使命感。"]))
     assert sidecars.description(leading_sentence) == "提高站位。增强使命感。"
     assert sidecars.description(article(("标题", ["标题"]))) == ""
+
+
+@given(
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=5),
+    st.lists(st.integers(0, 12_000), max_size=20),
+    st.sets(st.integers(0, 19)),
+)
+def test_cues_by_chapter_keep_every_cue_in_order_in_the_chapter_it_starts_in(
+    chapter_starts: list[int], cue_starts: list[int], ends: set[int]
+) -> None:
+    starts = sorted({0, *chapter_starts})
+    chapters = [Chapter(str(i), s, s + 1) for i, s in enumerate(starts)]
+    cues = [Cue(s, s, str(i)) for i, s in enumerate(sorted(cue_starts))]
+    layout = sidecars.cues_by_chapter(chapters, cues, ends)
+    assert len(layout) == len(chapters)
+    assert [i for paragraphs in layout for p in paragraphs for i in p] == list(range(len(cues)))
+    for chapter, paragraphs in zip(chapters, layout, strict=True):
+        following = [c.start_ms for c in chapters if c.start_ms > chapter.start_ms]
+        for index in (i for p in paragraphs for i in p):
+            assert chapter.start_ms <= cues[index].start_ms < min(following, default=10**9)
+        # a paragraph ends exactly where a cue ends one (or where the chapter does)
+        assert all(p[-1] in ends for p in paragraphs[:-1])
+        assert all(i not in ends for p in paragraphs for i in p[:-1])

@@ -7,7 +7,7 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from briefing import tags
-from briefing.article import Article, Chapter, Section
+from briefing.article import Article, Chapter, Cue, Section
 from briefing.errors import InputError
 from briefing.ffmpeg import Mp3Encoder
 
@@ -121,3 +121,19 @@ def test_an_ai_label_that_cannot_be_said_briefly_is_refused(spoken):
 
     with pytest.raises(InputError, match="--ai-label"):
         AiLabel(spoken)
+
+
+def test_the_cues_are_synchronised_text_in_milliseconds(mp3):
+    cues = [Cue(0, 900, "第一句。"), Cue(1200, 2000, "第二句\n接着说。"), Cue(2000, 2000, "A&B")]
+    tags.write_tags(mp3, article(), chapters(1), "全文", cues=cues)
+    id3 = ID3(mp3)
+    (synced,) = id3.getall("SYLT")
+    assert synced.format == 2  # absolute time, milliseconds
+    assert synced.lang == "chi"
+    assert synced.text == [("第一句。", 0), ("第二句 接着说。", 1200), ("A&B", 2000)]
+    assert id3.getall("USLT")[0].text == "全文"
+
+
+def test_without_cues_there_is_no_synchronised_text(mp3):
+    tags.write_tags(mp3, article(), chapters(1), "全文")
+    assert ID3(mp3).getall("SYLT") == []

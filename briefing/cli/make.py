@@ -76,6 +76,17 @@ def voice_options(command):  # type: ignore[no-untyped-def]
     help="Producer's name or code in the MP3's AIGC label (GB 45438-2025).",
 )
 @lexicon_option
+@click.option(
+    "--epub",
+    is_flag=True,
+    help="Also write OUT.epub: a talking book (EPUB 3, text synchronised with the audio).",
+)
+@click.option(
+    "--also-opus",
+    "opus",
+    is_flag=True,
+    help="Also write OUT.opus: the same audio as Ogg Opus (24 kbit/s mono), with chapters.",
+)
 def make(
     source: str,
     output: Path | None,
@@ -92,6 +103,8 @@ def make(
     no_ai_label: bool,
     ai_producer: str,
     lexicon: Path | None,
+    epub: bool,
+    opus: bool,
 ) -> None:
     """Read INPUT (a .txt, .md or .html file, a URL, or - for stdin) aloud into an MP3
     with a chapter per section, plus transcript (.txt), subtitles (.vtt, .srt),
@@ -109,6 +122,8 @@ def make(
         force=force,
         ai_label=AiLabel(None if no_ai_label else ai_label, ai_producer),
         lexicon=lexicon,
+        epub=epub,
+        opus=opus,
     )
     if no_ai_label:
         click.echo(

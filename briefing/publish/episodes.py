@@ -24,8 +24,10 @@ from briefing.article import Chapter, Cue, clock
 from briefing.errors import InputError
 from briefing.sidecars import (
     METADATA_FORMAT,
+    OPTIONAL_SUFFIXES,
     READABLE_METADATA_FORMATS,
     SIDECAR_SUFFIXES,
+    cues_by_chapter,
     paragraph_ends,
 )
 
@@ -33,7 +35,11 @@ from briefing.sidecars import (
 CHINA_TZ = timezone(timedelta(hours=8))
 # file roles in the metadata's "files" (what make writes, less the metadata itself);
 # audio and vtt (the text alternative) are required
-FILE_ROLES = ("audio", *(role for role in SIDECAR_SUFFIXES if role != "metadata"))
+FILE_ROLES = (
+    "audio",
+    *(role for role in SIDECAR_SUFFIXES if role != "metadata"),
+    *OPTIONAL_SUFFIXES,
+)
 REQUIRED_ROLES = ("audio", "vtt")
 
 
@@ -84,6 +90,7 @@ class Episode:
     cues: tuple[Cue, ...]
     files: dict[str, str]  # role -> file name in the folder
     audio_bytes: int
+    opus_bytes: int = 0  # of the Ogg Opus variant (make --also-opus), if there is one
     guid: str = ""
     slug: str = ""
     pub_date: datetime | None = None
@@ -101,17 +108,11 @@ class Episode:
     def transcript(self) -> list[tuple[Chapter | None, list[list[Cue]]]]:
         """The cues by chapter (a cue belongs to the chapter it starts in), then by paragraph."""
         chapters: list[Chapter | None] = list(self.chapters) or [None]
-        groups: list[tuple[Chapter | None, list[list[Cue]]]] = [(c, [[]]) for c in chapters]
-        for number, cue in enumerate(self.cues):
-            index = 0
-            for i, chapter in enumerate(self.chapters):
-                if chapter.start_ms <= cue.start_ms:
-                    index = i
-            paragraphs = groups[index][1]
-            paragraphs[-1].append(cue)
-            if number in self.paragraph_ends:
-                paragraphs.append([])
-        return [(chapter, [p for p in paragraphs if p]) for chapter, paragraphs in groups]
+        layout = cues_by_chapter(self.chapters, self.cues, self.paragraph_ends)
+        return [
+            (chapter, [[self.cues[i] for i in paragraph] for paragraph in paragraphs])
+            for chapter, paragraphs in zip(chapters, layout, strict=True)
+        ]
 
 
 def load_episode(metadata_path: Path) -> Episode:
@@ -145,6 +146,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         raise BrokenBriefing(f"{name}: duration_ms must be a positive whole number of ms")
     files = _files(raw.get("files"), folder, name)
     audio_bytes = _checked_mp3(folder / files["audio"], name, duration_ms)
+    opus_bytes = _checked_opus(folder / files["opus"], name) if "opus" in files else 0
     if record_format == 1:  # no cues in the record: they come from the VTT
         cues, ends = _cues_of_format_1(files, folder, name)
     else:
@@ -165,6 +167,7 @@ def _episode_from_metadata(raw: dict[str, Any], folder: Path, name: str) -> Epis
         cues=cues,
         files=files,
         audio_bytes=audio_bytes,
+        opus_bytes=opus_bytes,
         tags=tuple(t for t in raw.get("tags") or [] if isinstance(t, str)),
         paragraph_ends=ends,
     )
@@ -327,6 +330,23 @@ def _layer3_frame(header: int) -> tuple[int, int, int] | None:
     frame_samples = 1152 if mpeg1 else 576
     bits_per_s = _LAYER3_KBPS[mpeg1][bitrate_index] * 1000
     return frame_samples // 8 * bits_per_s // rate + ((header >> 9) & 1), frame_samples, rate
+
+
+_OGG_OPUS = (b"OggS", b"OpusHead")  # the first page's capture pattern, then its header
+
+
+def _checked_opus(path: Path, name: str) -> int:
+    """The size in bytes of the Ogg Opus file at ``path``, once it is seen to be one."""
+    try:
+        with path.open("rb") as file:
+            first_page = file.read(64)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as exc:
+        raise _unreadable(path, name, exc) from exc
+    capture, header = _OGG_OPUS
+    if not first_page.startswith(capture) or header not in first_page:
+        raise BrokenBriefing(f"{name}: its opus file {path.name} is not Ogg Opus audio")
+    return size
 
 
 def _read_sidecar(path: Path, name: str) -> str:

@@ -11,7 +11,9 @@ Tags, after Apple's podcast RSS requirements: channel title, description,
 language, itunes:image, itunes:category, itunes:explicit, itunes:author,
 itunes:owner (with --email: how directories verify who owns a show); item
 title, enclosure (exact byte length, audio/mpeg), guid (never changes),
-pubDate (RFC 2822), itunes:duration.
+pubDate (RFC 2822), itunes:duration. When make wrote an Ogg Opus copy
+(``--also-opus``), each file is also a podcast:alternateEnclosure, the MP3 the
+default, so apps that offer the choice can save bandwidth.
 """
 
 from __future__ import annotations
@@ -100,6 +102,9 @@ def _item(element: ET.Element, channel: Channel, episode: Episode) -> None:
             "type": "audio/mpeg",
         },
     )
+    if "opus" in episode.files:
+        _alternate_enclosure(element, channel, episode, "audio", episode.audio_bytes)
+        _alternate_enclosure(element, channel, episode, "opus", episode.opus_bytes)
     _text(element, f"{{{ITUNES}}}duration", str(round(episode.duration_ms / 1000)))
     _text(element, f"{{{ITUNES}}}episodeType", "full")
     _text(element, f"{{{ITUNES}}}explicit", "false")
@@ -120,6 +125,30 @@ def _item(element: ET.Element, channel: Channel, episode: Episode) -> None:
         if rel:
             attributes["rel"] = rel
         ET.SubElement(element, f"{{{PODCAST}}}transcript", attributes)
+
+
+_ALTERNATES = {  # role in Episode.files -> (MIME type, codecs, title)
+    "audio": ("audio/mpeg", "mp3", "MP3"),
+    "opus": ("audio/ogg", "opus", "Opus"),
+}
+
+
+def _alternate_enclosure(
+    element: ET.Element, channel: Channel, episode: Episode, role: str, size: int
+) -> None:
+    mime, codecs, name = _ALTERNATES[role]
+    bitrate = round(size * 8000 / episode.duration_ms)  # bits per second, on average
+    attributes = {
+        "type": mime,
+        "length": str(size),
+        "bitrate": str(bitrate),
+        "codecs": codecs,
+        "title": f"{name} {round(bitrate / 1000)} kbit/s",
+    }
+    if role == "audio":
+        attributes["default"] = "true"
+    alternate = ET.SubElement(element, f"{{{PODCAST}}}alternateEnclosure", attributes)
+    ET.SubElement(alternate, f"{{{PODCAST}}}source", {"uri": channel.url(episode.files[role])})
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

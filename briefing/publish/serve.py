@@ -43,6 +43,8 @@ _LISTEN_BACKLOG = 128  # a page full of players opens many connections at once
 
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",
+    ".opus": "audio/ogg",
+    ".epub": "application/epub+zip",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",

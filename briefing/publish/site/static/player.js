@@ -7,11 +7,15 @@
  * highlighted in the transcript (cue times come from the VTT, rendered into
  * the page at publish time) and click-to-seek on it. Keyboard shortcuts
  * (K, J, L) work only while focus is inside the player (WCAG 2.1.4).
+ * Lock screens, headsets and car controls reach it through the Media Session:
+ * they show the episode's title, source and cover, and their buttons play,
+ * pause, skip 15 s and go to the previous or next chapter.
  */
 (function () {
   "use strict";
 
   var SKIP_S = 15;
+  var RESTART_S = 3; // "previous chapter" within this of a chapter's start goes one further back
 
   function spoken(seconds) {
     seconds = Math.max(0, Math.floor(seconds));
@@ -113,6 +117,8 @@
     window.addEventListener("message", function (event) {
       if (event.data === "briefing:pause") { self.audio.pause(); }
     });
+    this.initMediaSession();
+    this.keepFocusClearOfControls();
     this.renderTime();
 
     // The embed's 听新闻 button was the user's request to listen (WCAG 1.4.2 allows it).
@@ -147,6 +153,85 @@
     this.seek(Number(button.getAttribute("data-start-ms")) / 1000);
     var title = button.querySelector(".chapter-title").textContent;
     this.announce("第" + (index + 1) + "章：" + title);
+  };
+
+  // The chapter playing now, from the time (not the highlight, which may lag a frame).
+  Player.prototype.chapterAt = function (seconds) {
+    return findIndex(this.chapters, seconds * 1000);
+  };
+
+  Player.prototype.previousChapter = function () {
+    // Like a CD player: back to the start of this chapter, unless it has only just begun.
+    var now = this.audio.currentTime;
+    var index = this.chapterAt(now);
+    if (index < 0) { this.seek(0); return; }
+    var start = Number(this.chapters[index].getAttribute("data-start-ms")) / 1000;
+    this.seekChapter(now - start < RESTART_S && index > 0 ? index - 1 : index);
+  };
+
+  Player.prototype.nextChapter = function () {
+    var index = this.chapterAt(this.audio.currentTime);
+    if (index + 1 < this.chapters.length) { this.seekChapter(index + 1); }
+  };
+
+  Player.prototype.keepFocusClearOfControls = function () {
+    // The sticky controls (player.css) cover the top of the viewport; what the
+    // browser scrolls into view (focus, find, links) must land below them (WCAG 2.4.11).
+    var controls = this.controls;
+    var html = document.documentElement;
+    function update() {
+      var sticky = getComputedStyle(controls).position === "sticky";
+      html.style.scrollPaddingTop = sticky ? controls.offsetHeight + 8 + "px" : "";
+    }
+    update();
+    if (window.ResizeObserver) { new ResizeObserver(update).observe(controls); }
+    window.addEventListener("resize", update);
+  };
+
+  Player.prototype.initMediaSession = function () {
+    if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") { return; }
+    var self = this;
+    var root = this.root;
+    var artwork = root.getAttribute("data-artwork");
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: root.getAttribute("data-title") || document.title,
+      artist: root.getAttribute("data-artist") || "",
+      album: root.getAttribute("data-album") || "",
+      artwork: artwork ? [{ src: new URL(artwork, location.href).href }] : []
+    });
+    var handlers = {
+      play: function () { self.audio.play().catch(function () { /* needs a gesture */ }); },
+      pause: function () { self.audio.pause(); },
+      seekbackward: function (details) { self.skip(-(details.seekOffset || SKIP_S)); },
+      seekforward: function (details) { self.skip(details.seekOffset || SKIP_S); },
+      seekto: function (details) { self.seek(details.seekTime); },
+      previoustrack: function () { self.previousChapter(); },
+      nexttrack: function () { self.nextChapter(); }
+    };
+    Object.keys(handlers).forEach(function (action) {
+      try {
+        navigator.mediaSession.setActionHandler(action, handlers[action]);
+      } catch (error) { /* this browser does not know the action */ }
+    });
+    if (!this.chapters.length) {
+      // no chapters: the track buttons would do nothing, so the lock screen hides them
+      ["previoustrack", "nexttrack"].forEach(function (action) {
+        try { navigator.mediaSession.setActionHandler(action, null); } catch (error) { /* ok */ }
+      });
+    }
+  };
+
+  Player.prototype.renderMediaPosition = function () {
+    if (!("mediaSession" in navigator) || !navigator.mediaSession.setPositionState) { return; }
+    var duration = this.duration || this.audio.duration;
+    if (!isFinite(duration) || duration <= 0) { return; }
+    try {
+      navigator.mediaSession.setPositionState({
+        duration: duration,
+        playbackRate: this.audio.playbackRate || 1,
+        position: Math.min(this.audio.currentTime || 0, duration)
+      });
+    } catch (error) { /* a position past the end while metadata loads */ }
   };
 
   Player.prototype.seekCue = function (index) {
@@ -192,6 +277,9 @@
     this.playLabel.textContent = playing ? "暂停" : "播放";
     this.playIcon.textContent = playing ? "❚❚" : "▶";
     this.root.classList.toggle("is-playing", playing);
+    if ("mediaSession" in navigator) {
+      navigator.mediaSession.playbackState = playing ? "playing" : "paused";
+    }
     this.announce(playing ? "正在播放" : "已暂停");
   };
 
@@ -202,6 +290,7 @@
     this.time.textContent = clock(now);
     this.markChapter(now * 1000);
     this.markCue(now * 1000);
+    this.renderMediaPosition();
   };
 
   function findIndex(elements, ms) {
