@@ -10,7 +10,7 @@ Loudness is normalised to the podcast norm for mono speech, −19 LUFS
 integrated (ITU-R BS.1770-4), with true peak at most −1 dBTP. One gain serves
 the whole programme, so the voice keeps its natural rise and fall from
 sentence to sentence. It has to be chosen before the first sample is encoded,
-so it is set from the opening minute (BS.1770's meter, below), and the MP3 is then
+so it is set from the opening minute (LoudnessMeter, below), and the MP3 is then
 measured whole as a listener hears it (ffmpeg's ebur128 on the MP3, decoded
 again as it is written). A synthetic voice is even enough that its opening
 minute predicts the whole to a few tenths of a LU (0.35 at most over ten
@@ -399,8 +399,8 @@ class _KWeighting:
     pass) at any rate, applied block by block and continuing across blocks.
 
     The two biquads come from the analog prototypes by the bilinear transform
-    (the audio-EQ cookbook's shelf and high pass, with pyloudnorm's parameters,
-    so at 48 kHz they are the standard's table). A recursive filter is slow
+    (the audio-EQ cookbook's shelf and high pass, with pyloudnorm's parameters:
+    at 48 kHz within 1.1e-4 of the standard's table). A recursive filter is slow
     sample by sample in numpy, so each block's output is summed from three
     parts, each exact: the block alone through both filters from rest (an FFT
     convolution with their impulse response, which is exact over a block's
