@@ -10,7 +10,7 @@ Loudness is normalised to the podcast norm for mono speech, −19 LUFS
 integrated (ITU-R BS.1770-4), with true peak at most −1 dBTP. One gain serves
 the whole programme, so the voice keeps its natural rise and fall from
 sentence to sentence. It has to be chosen before the first sample is encoded,
-so it is set from the opening minute (pyloudnorm), and the MP3 is then
+so it is set from the opening minute (LoudnessMeter, below), and the MP3 is then
 measured whole as a listener hears it (ffmpeg's ebur128 on the MP3, decoded
 again as it is written). A synthetic voice is even enough that its opening
 minute predicts the whole to a few tenths of a LU (0.35 at most over ten
@@ -25,6 +25,7 @@ temporary file beside the MP3 (raw PCM, about 160 MB an hour), not in memory.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import math
 import re
@@ -40,7 +41,7 @@ import numpy as np
 from briefing.article import Article, Boundary, Chapter, Cue
 from briefing.backends.base import Speech
 from briefing.errors import AudioError
-from briefing.ffmpeg import Mp3Encoder
+from briefing.ffmpeg import Mp3Encoder, ffmpeg_exe
 from briefing.progress import NoProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -351,18 +352,10 @@ class LoudnessMeter:
 
     _BLOCK_S = 0.4  # gating block
     _STEPS_PER_BLOCK = 4  # blocks overlap by 75%: one starts every 100 ms
-    _FILTER_BLOCK = 1 << 16  # samples filtered at a time: float64 copies stay small
 
     def __init__(self, rate: int) -> None:
-        from pyloudnorm.iirfilter import IIRfilter
-
         self._rate = rate
-        # BS.1770's K-weighting: a high shelf (the head), then a high pass.
-        self._stages = [
-            IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-            IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-        ]
-        self._states = [np.zeros(max(len(s.a), len(s.b)) - 1) for s in self._stages]
+        self._filter = _KWeighting(rate)
         self._step = round(rate * self._BLOCK_S / self._STEPS_PER_BLOCK)
         self._energies: list[float] = []  # sum of squares of each whole 100 ms step
         self._partial = np.zeros(0)  # filtered samples of the step under way
@@ -370,14 +363,8 @@ class LoudnessMeter:
 
     def add(self, samples: np.ndarray) -> None:
         """Feed float ``samples`` (−1…1), continuing what was fed before."""
-        from scipy.signal import lfilter
-
-        for start in range(0, len(samples), self._FILTER_BLOCK):
-            filtered = samples[start : start + self._FILTER_BLOCK].astype(np.float64)
-            for number, stage in enumerate(self._stages):
-                filtered, self._states[number] = lfilter(
-                    stage.b, stage.a, filtered, zi=self._states[number]
-                )
+        for start in range(0, len(samples), _KWeighting.BLOCK):
+            filtered = self._filter(samples[start : start + _KWeighting.BLOCK])
             self._samples += len(filtered)
             pending = np.concatenate([self._partial, filtered])
             whole = len(pending) // self._step * self._step
@@ -407,6 +394,108 @@ class LoudnessMeter:
         return float(-0.691 + 10 * np.log10(kept.mean())) if len(kept) else -math.inf
 
 
+class _KWeighting:
+    """BS.1770's K-weighting (a high shelf for the head, then a 38 Hz high
+    pass) at any rate, applied block by block and continuing across blocks.
+
+    The two biquads come from the analog prototypes by the bilinear transform
+    (the audio-EQ cookbook's shelf and high pass, with pyloudnorm's parameters:
+    at 48 kHz within 1.1e-4 of the standard's table). A recursive filter is slow
+    sample by sample in numpy, so each block's output is summed from three
+    parts, each exact: the block alone through both filters from rest (an FFT
+    convolution with their impulse response, which is exact over a block's
+    length), and the decay of each filter's state from the block before. The
+    filters stay two biquads, never one fourth-order filter: its four poles
+    near 1 would cost precision at high rates."""
+
+    BLOCK = 1 << 15  # samples filtered at a time: float64 copies stay small
+
+    def __init__(self, rate: int) -> None:
+        self._shelf = _Biquad(*_cookbook_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate))
+        self._high_pass = _Biquad(*_cookbook_biquad("high_pass", 0.0, 0.5, 38.0, rate))
+        spectrum = functools.partial(np.fft.rfft, n=2 * self.BLOCK)
+        # Through both, the input; through the high pass, the shelf's state.
+        self._both = spectrum(
+            np.fft.irfft(spectrum(self._shelf.response) * spectrum(self._high_pass.response))[
+                : self.BLOCK
+            ]
+        )
+        self._shelf_state_to_output = np.fft.irfft(
+            spectrum(self._shelf.decay) * spectrum(self._high_pass.response)
+        )[: self.BLOCK]
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        """The filtered ``block`` (at most BLOCK samples), as float64."""
+        samples = block.astype(np.float64)
+        size = len(samples)
+        shelf_state, pass_state = self._shelf.state(), self._high_pass.state()
+        filtered = np.fft.irfft(np.fft.rfft(samples, 2 * self.BLOCK) * self._both)[:size]
+        filtered += np.convolve(shelf_state, self._shelf_state_to_output[:size])[:size]
+        filtered += np.convolve(pass_state, self._high_pass.decay[:size])[:size]
+        # The shelf's last outputs (the high pass's last inputs), for the next states.
+        shelved = np.array(
+            [
+                samples[: n + 1] @ self._shelf.response[n::-1]
+                + shelf_state[: n + 1] @ self._shelf.decay[n::-1][:2]
+                for n in range(max(0, size - 2), size)
+            ]
+        )
+        self._shelf.remember(samples[-2:], shelved)
+        self._high_pass.remember(shelved, filtered[-2:])
+        return filtered
+
+
+class _Biquad:
+    """One second-order section (b, a with a[0] = 1): its impulse responses
+    over a block, and its last two inputs and outputs."""
+
+    def __init__(self, b: np.ndarray, a: np.ndarray) -> None:
+        self._b, self._a = b, a
+        decay = [0.0, 1.0]  # the impulse response of 1/a, by its recursion
+        a1, a2 = float(a[1]), float(a[2])
+        for _ in range(_KWeighting.BLOCK - 1):
+            decay.append(-a1 * decay[-1] - a2 * decay[-2])
+        self.decay = np.array(decay[1:])
+        self.response = np.convolve(b, self.decay)[: _KWeighting.BLOCK]  # of b/a
+        self._inputs, self._outputs = np.zeros(2), np.zeros(2)  # oldest first
+
+    def state(self) -> np.ndarray:
+        """What the past adds to the next two outputs before feedback (the
+        transposed direct form's state); it then decays through 1/a."""
+        b, a, x, y = self._b, self._a, self._inputs, self._outputs
+        return np.array(
+            [b[1] * x[1] - a[1] * y[1] + b[2] * x[0] - a[2] * y[0], b[2] * x[1] - a[2] * y[1]]
+        )
+
+    def remember(self, inputs: np.ndarray, outputs: np.ndarray) -> None:
+        self._inputs = np.concatenate([self._inputs, inputs])[-2:]
+        self._outputs = np.concatenate([self._outputs, outputs])[-2:]
+
+
+def _cookbook_biquad(
+    kind: str, gain_db: float, q: float, centre_hz: float, rate: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (b, a), a[0] = 1, of a high shelf or high pass by the
+    bilinear transform of its analog prototype (R. Bristow-Johnson's
+    "Cookbook formulae for audio EQ biquad filter coefficients")."""
+    amplitude = 10 ** (gain_db / 40)
+    omega = 2 * math.pi * centre_hz / rate
+    cos, alpha = math.cos(omega), math.sin(omega) / (2 * q)
+    if kind == "high_shelf":
+        root = 2 * math.sqrt(amplitude) * alpha
+        plus, minus = amplitude + 1, amplitude - 1
+        b = [
+            amplitude * (plus + minus * cos + root),
+            -2 * amplitude * (minus + plus * cos),
+            amplitude * (plus + minus * cos - root),
+        ]
+        a = [plus - minus * cos + root, 2 * (minus - plus * cos), plus - minus * cos - root]
+    else:  # high pass
+        b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
+        a = [1 + alpha, -2 * cos, 1 - alpha]
+    return np.array(b) / a[0], np.array(a) / a[0]
+
+
 def _silence(ms: int, rate: int) -> np.ndarray:
     return np.zeros(round(ms * rate / 1000), dtype=np.int16)
 
@@ -418,13 +507,42 @@ def _as_float(samples: np.ndarray) -> np.ndarray:
 def _at_rate(speech: Speech, rate: int) -> np.ndarray:
     if speech.sample_rate_hz == rate:
         return speech.samples
-    from scipy.signal import resample_poly
-
     divisor = math.gcd(rate, speech.sample_rate_hz)
-    resampled = resample_poly(
+    resampled = resample(
         speech.samples.astype(np.float32), rate // divisor, speech.sample_rate_hz // divisor
     )
     return np.clip(resampled, -32768, 32767).astype(np.int16)
+
+
+def resample(samples: np.ndarray, up: int, down: int) -> np.ndarray:
+    """float32 ``samples`` at ``up``/``down`` times their rate (up and down
+    coprime), as scipy's resample_poly does it: zero-stuffed by ``up``, through a
+    linear-phase low pass (a Kaiser-windowed sinc, β = 5, ten zero crossings
+    each side), then every ``down``-th sample; ⌈n·up/down⌉ samples, aligned
+    with the input."""
+    half = 10 * max(up, down)
+    offsets = np.arange(-half, half + 1)
+    cutoff = 1 / max(up, down)
+    taps = np.sinc(cutoff * offsets) * np.kaiser(2 * half + 1, 5.0)
+    taps *= up / taps.sum()
+    # Output m is the sum over j of taps[phase + up·j]·x[last − j], where
+    # m·down + half = up·last + phase: one short filter per phase.
+    per_phase = -(-len(taps) // up)
+    stuffed = np.zeros(per_phase * up, np.float32)
+    stuffed[: len(taps)] = taps
+    phases = stuffed.reshape(per_phase, up).T
+    count = -(-len(samples) * up // down)
+    silence = np.zeros(per_phase, np.float32)
+    padded = np.concatenate(
+        [silence, samples.astype(np.float32), silence, silence[: half // up + 2]]
+    )
+    windows = np.lib.stride_tricks.sliding_window_view(padded, per_phase)  # no copy
+    out = np.empty(count, np.float32)
+    for first in range(min(up, count)):  # outputs first, first + up, … share a phase
+        phase, last = (first * down + half) % up, (first * down + half) // up
+        wanted = len(out[first::up])
+        out[first::up] = windows[last + 1 :: down][:wanted] @ phases[phase][::-1]
+    return out
 
 
 def _voiced_extent(speech: Speech, samples: np.ndarray, rate: int) -> tuple[int, int]:
@@ -467,14 +585,10 @@ def level(samples: np.ndarray, gain: float, rate: int) -> np.ndarray:
 
 
 def prepare_in_background() -> None:
-    """Import the audio libraries (scipy.signal alone takes about a second) in
-    a thread, so that it happens while synthesis waits on its backend."""
-    threading.Thread(target=_import_audio_libraries, name="audio-imports", daemon=True).start()
-
-
-def _import_audio_libraries() -> None:
-    import pyloudnorm.iirfilter  # noqa: F401  (imports scipy.signal)
-    import scipy.ndimage  # noqa: F401
+    """Find the ffmpeg binary (importing imageio_ffmpeg and looking for its
+    executable) in a thread, so that it happens while synthesis waits on its
+    backend and the encoder starts at once."""
+    threading.Thread(target=ffmpeg_exe, name="find-ffmpeg", daemon=True).start()
 
 
 # Oversampling (for true peak) runs only where the sample peak is within 4 dB
@@ -488,9 +602,7 @@ _FILTER_MARGIN = 64  # input samples the 4× interpolation filter reaches
 def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
     """Per sample, the largest magnitude of the signal oversampled 4× (BS.1770-4
     Annex 2) between it and the next sample."""
-    from scipy.signal import resample_poly
-
-    upsampled = np.abs(resample_poly(samples.astype(np.float32), 4, 1))
+    upsampled = np.abs(resample(samples, 4, 1))
     return upsampled[: 4 * len(samples)].reshape(-1, 4).max(axis=1)
 
 
@@ -509,8 +621,6 @@ def _limit_true_peaks(samples: np.ndarray, ceiling: float, rate: int) -> np.ndar
     the gain is at most ceiling/peak for every peak within ±5 ms, smoothed over
     2.5 ms, so it is never above what a nearby peak needs and changes without
     clicks. Only the stretches near loud peaks are touched."""
-    from scipy.ndimage import maximum_filter1d, uniform_filter1d
-
     window = max(3, int(rate * 0.005))
     reach = 2 * window + _FILTER_MARGIN
     blocks = len(samples) // _BLOCK + 1
@@ -536,7 +646,31 @@ def _limit_true_peaks(samples: np.ndarray, ceiling: float, rate: int) -> np.ndar
         envelope = _oversampled_peaks(stretch)
         if envelope.max() <= ceiling:
             continue
-        peak_hold = maximum_filter1d(envelope, size=2 * window + 1)
+        peak_hold = sliding_max(envelope, 2 * window + 1)
         gain = np.minimum(np.float32(1.0), np.float32(ceiling) / np.maximum(peak_hold, 1e-9))
-        limited[lo:hi] = stretch * uniform_filter1d(gain, size=window // 2 * 2 + 1)
+        limited[lo:hi] = stretch * sliding_mean(gain, window // 2 * 2 + 1)
     return limited
+
+
+def sliding_max(values: np.ndarray, size: int) -> np.ndarray:
+    """The largest of the ``size`` values (odd) centred on each one, the ends
+    mirrored (scipy.ndimage's maximum_filter1d). In O(n) whatever the size:
+    each window spans the end of one block of ``size`` and the start of the
+    next, whose running maxima from either side are computed once."""
+    half = size // 2
+    mirrored = np.pad(values, half, mode="symmetric")
+    blocks = -(-len(mirrored) // size)
+    padded = np.full(blocks * size, -np.inf, values.dtype)
+    padded[: len(mirrored)] = mirrored
+    rows = padded.reshape(blocks, size)
+    from_start = np.maximum.accumulate(rows, axis=1).ravel()
+    to_end = np.maximum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.maximum(to_end[: len(values)], from_start[size - 1 : size - 1 + len(values)])
+
+
+def sliding_mean(values: np.ndarray, size: int) -> np.ndarray:
+    """The mean of the ``size`` values (odd) centred on each one, the ends
+    mirrored (scipy.ndimage's uniform_filter1d)."""
+    mirrored = np.pad(values.astype(np.float64), size // 2, mode="symmetric")
+    running = np.concatenate([[0.0], np.cumsum(mirrored)])
+    return ((running[size:] - running[:-size]) / size).astype(values.dtype)
