@@ -1191,7 +1191,6 @@ MARKUP = re.compile(
 NOT_YET_READ_RIGHT: dict[str, set[str]] = {
     "test_chapters": {"03", "14", "17", "30", "36", "45"},
     "test_metadata": {
-        "07",
         "10",
         "17",
         "18",
@@ -1203,7 +1202,6 @@ NOT_YET_READ_RIGHT: dict[str, set[str]] = {
         "30",
         "31",
         "37",
-        "42",
         "45",
     },
     "test_no_page_chrome_is_read": {

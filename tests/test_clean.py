@@ -117,6 +117,10 @@ def test_seed_page_metadata_is_kept() -> None:
         ("医技药剂党支部、药剂科供稿 摄影/张艳 编辑/苏芳", "editors", ["苏芳"]),
         ("执笔/叨叨姐、胡一刀&李小飞刀", "author", "叨叨姐、胡一刀、李小飞刀"),
         ("（作者为江苏省政府驻西北办事处副主任 刘浩春）", "author", "刘浩春"),
+        ("责任编辑：王小明 SF142", "editors", ["王小明"]),
+        ("[责任编辑:赵丽]", "editors", ["赵丽"]),
+        ("作者︱春春", "author", "春春"),
+        ("来源：深夜读书会 （微信帐号：shenyedushu）", "source", "深夜读书会"),
     ],
 )
 def test_metadata_lines(line: str, field: str, value: object) -> None:

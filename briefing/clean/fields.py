@@ -56,7 +56,7 @@ LIST_SPLIT = re.compile(r"[;；,，、|｜\s]+")
 
 NOT_NAMES = frozenset(
     {"和", "整合", "综合", "整理", "网络整理", "报道", "摄影", "摄", "实习生", "通讯员"}
-    | {"我已授权", "原创", "本站", "小编", "佚名", "未知"}
+    | {"我已授权", "原创", "本站", "小编", "佚名", "未知", "作者", "記者", "记者", "编辑", "編輯"}
 )
 
 
@@ -65,7 +65,15 @@ _NAME_SPLIT = re.compile(r"[;；,，、|｜]+|(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
 
 def name_list(text: str) -> list[str]:
     """Names in a list: 张三、李四 / 张三 李四; "Vicky Xiao" stays one name."""
-    return [name for name in _NAME_SPLIT.split(text) if name and name not in NOT_NAMES]
+    return [
+        name
+        for name in _NAME_SPLIT.split(text)
+        if name and name not in NOT_NAMES and not _STAFF_CODE.fullmatch(name)
+    ]
+
+
+# "责任编辑：张恒星 SF142": a desk's internal code for its editor, not a name.
+_STAFF_CODE = re.compile(r"[A-Z]{1,4}\d{2,6}")
 
 
 # "…实现轻松换新iPhone。(李楠)": the writer's name closing the story.
@@ -141,7 +149,7 @@ def _take_credits(document: Document, text: str) -> bool:
     return True
 
 
-_PIPED_KEY = re.compile(rf"({_FIELD_KEYS})\s*[|｜]\s*", re.I)
+_PIPED_KEY = re.compile(rf"({_FIELD_KEYS})\s*[|｜︱丨]\s*", re.I)
 
 
 def _take_fields(document: Document, text: str) -> bool:
@@ -163,11 +171,16 @@ def _take_fields(document: Document, text: str) -> bool:
     return True
 
 
+# "特稿痴迷者 （微信帐号：tegaocmz）": the outlet's account handle, not its name.
+_ACCOUNT_NOTE = re.compile(r"\s*[（(][^（）()]*(?:帐号|账号|帳號|微信号|公众号|ID)[^（）()]*[)）]$")
+
+
 def _record_field(document: Document, key: str, value: str) -> None:
+    value = value.strip("[]【】〔〕 ")  # [责任编辑:肖春芳]: the field's brackets
     if not value:
         return
     if key in ("来源", "來源", "稿源", "出处"):
-        document.source = document.source or value
+        document.source = document.source or _ACCOUNT_NOTE.sub("", value) or value
     elif key in ("作者", "作者署名", "文", "撰文", "采写", "採寫", "执笔", "執筆", "记者", "記者"):
         if value not in ("未知", "佚名"):
             document.author = document.author or value.split()[-1]
