@@ -120,6 +120,7 @@ def test_seed_page_metadata_is_kept() -> None:
         ("责任编辑：王小明 SF142", "editors", ["王小明"]),
         ("[责任编辑:赵丽]", "editors", ["赵丽"]),
         ("作者︱春春", "author", "春春"),
+        ("发布时间：2011-07-12 发布人：-大洋网-广州日报", "source", "大洋网-广州日报"),
         ("来源：深夜读书会 （微信帐号：shenyedushu）", "source", "深夜读书会"),
     ],
 )
