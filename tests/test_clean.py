@@ -71,6 +71,9 @@ FOURTH = "中国男足凭借张玉宁、武磊的进球在下半场一度取得2
         "Your browser does not appear to support Traditional Chinese. "
         "Would you like to go to CNA's English website?",
         "こちらのページは繁体字版です。日本語版「フォーカス台湾」に移動しますか。",
+        "收藏到云笔记",
+        "风险提示：市场有风险，投资需谨慎。本文内容仅供参考。",
+        "如发现违法或不良信息，请拨打电话010-1234567，我们将及时处理。",
     ],
 )
 def test_chrome_is_not_read(chrome: str) -> None:
@@ -127,6 +130,12 @@ def test_seed_page_metadata_is_kept() -> None:
 def test_metadata_lines(line: str, field: str, value: object) -> None:
     document = text_document(f"标题在这里\n{line}\n{BODY}\n")
     assert getattr(document, field) == value
+    assert body(document) == [BODY]
+
+
+def test_a_month_day_dateline_takes_the_year_of_the_headline() -> None:
+    document = text_document(f"财经早餐2024年8月31日星期六\n08-31 06:30 Wind EnRA+A-\n{BODY}\n")
+    assert document.published == datetime(2024, 8, 31, 6, 30)
     assert body(document) == [BODY]
 
 

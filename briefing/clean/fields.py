@@ -82,8 +82,29 @@ CLOSING_NAME = re.compile(
 )
 
 
+# "08-31 06:30 Wind EnRA+A-": a digest's month-day dateline, then its outlet
+# and the page's font controls; the year is the one its headline gives.
+_YEARLESS_DATELINE = re.compile(
+    rf"^(\d{{1,2}})-(\d{{1,2}})\s+{_TIME}(?:\s+[\w+\-]{{1,16}}){{0,2}}$"
+)
+
+
+def _yearless_date(document: Document, text: str) -> bool:
+    match = _YEARLESS_DATELINE.match(text)
+    if match is None:
+        return False
+    month, day, hour, minute, second = match.groups()
+    headline = DATETIME.search(document.title)
+    if headline and (int(headline.group(2)), int(headline.group(3))) == (int(month), int(day)):
+        published = _datetime(headline.group(1), month, day, hour, minute, second)
+        document.published = document.published or published
+    return True
+
+
 def take_metadata(document: Document, text: str, before_body: bool) -> bool:
     """If ``text`` is a metadata line, record it and return True."""
+    if before_body and _yearless_date(document, text):
+        return True
     dated = _OUTLET_DATELINE.match(text)
     if match := _DATELINE.match(text[dated.end(1) :] if dated else text):
         year, month, day, hour, minute, second, source = match.groups()
