@@ -429,3 +429,12 @@ def test_a_json_article_record_is_read_by_the_meaning_of_its_keys() -> None:
 def test_json_without_an_article_is_an_error() -> None:
     with pytest.raises(InputError, match="no article"):
         parse(RawDocument('{"items": [1, 2]}', Kind.JSON, "x"))
+
+
+def test_a_record_scraped_as_one_line_keeps_its_paragraphs_and_loses_glued_promos() -> None:
+    story = [BODY + SECOND, THIRD + FOURTH, BODY + THIRD]
+    content = " ".join(story) + "(王小明/台北報導) 新聞送上來！ 下載APP加LINE好友"
+    record = {"title": "一則新聞的標題", "content": content}
+    document = parse(RawDocument(json.dumps(record, ensure_ascii=False), Kind.JSON, "x"))
+    assert body(document) == story
+    assert document.author == "王小明"

@@ -48,6 +48,10 @@ _DESK_BYLINE = re.compile(
 _NAME_SLASH_OUTLET = re.compile(
     rf"^([{HAN}]{{2,4}})\s*[/／]\s*([{HAN}]{{2,10}}(?:报|報|网|網|社|台|刊))$"
 )
+# "(陳思豪/台北報導)" closing a story, on its last line or a line of its own.
+CLOSING_DESK = re.compile(
+    rf"[（(]([{HAN}]{{2,3}})\s*[/／]\s*[{HAN}]{{0,6}}(?:報導|报道|报导)[)）]$"
+)
 _DESK_REPORT = re.compile(rf"^[{HAN}]{{2,8}}\s*[/／]\s*(?:綜合報導|综合报道|報導|报道)$")
 _AGENCY = re.compile(
     rf"^[{HAN}]{{2,8}}(?:社|网|網|报|報|日报|日報|新闻|新聞|电视台|電視台|客户端)$"
@@ -103,6 +107,9 @@ def _yearless_date(document: Document, text: str) -> bool:
 
 def take_metadata(document: Document, text: str, before_body: bool) -> bool:
     """If ``text`` is a metadata line, record it and return True."""
+    if (match := CLOSING_DESK.search(text)) and match.start() == 0:
+        document.author = document.author or match.group(1)
+        return True
     if before_body and _yearless_date(document, text):
         return True
     dated = _OUTLET_DATELINE.match(text)

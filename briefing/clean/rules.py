@@ -18,6 +18,7 @@ from briefing.clean.chrome import (
 )
 from briefing.clean.document import Block, Document, same_text
 from briefing.clean.fields import (
+    CLOSING_DESK,
     CLOSING_NAME,
     fused_title,
     joined_fields,
@@ -111,9 +112,10 @@ def from_blocks(
     # Headings left with no text after them (a trailing "留言") are page furniture.
     while document.blocks and document.blocks[-1].heading_level:
         document.dropped.append(document.blocks.pop().text)
-    if document.blocks and (match := CLOSING_NAME.search(document.blocks[-1].text)):
-        document.author = document.author or match.group(1)
-        document.blocks[-1].text = document.blocks[-1].text[: match.start()]
+    for closing in (CLOSING_NAME, CLOSING_DESK):
+        if document.blocks and (match := closing.search(document.blocks[-1].text)):
+            document.author = document.author or match.group(1)
+            document.blocks[-1].text = document.blocks[-1].text[: match.start()]
     if document.blocks and (match := _FUSED_TAIL.search(document.blocks[-1].text)):
         document.dropped.append(match.group(0))
         document.blocks[-1].text = document.blocks[-1].text[: match.start()]
