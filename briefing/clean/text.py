@@ -33,8 +33,9 @@ def text_blocks(text: str) -> list[Block]:
 
 
 # Records scraped as one line keep their paragraph breaks as a space after a
-# sentence's end (…權益。(陳思豪/台北報導) 你或許也想看): split there.
-_FLAT_BREAK = re.compile(r"(?<=[。！？」』)）])\s+(?=\S)")
+# sentence's end (…權益。(陳思豪/台北報導) 你或許也想看) or before a list's
+# bullet (如下： • Step1 …): split there.
+_FLAT_BREAK = re.compile(r"(?<=[。！？」』)）])\s+(?=\S)|\s+(?=[•●▪■◆]\s)")
 _FLAT_MIN_CHARS = 200
 
 
