@@ -1213,7 +1213,6 @@ NOT_YET_READ_RIGHT: dict[str, set[str]] = {
         "36",
         "37",
         "38",
-        "39",
     },
     "test_the_story_is_read_whole_from_the_headline_on": {
         "02",
@@ -1228,7 +1227,6 @@ NOT_YET_READ_RIGHT: dict[str, set[str]] = {
         "36",
         "37",
         "38",
-        "39",
     },
 }
 

@@ -170,6 +170,12 @@ def test_closing_name_in_brackets_is_the_author() -> None:
     assert body(kept)[-1] == "7岁的小花（化名）"
 
 
+def test_a_page_link_fused_onto_the_last_words_is_not_read() -> None:
+    document = text_document(f"标题在这里\n{BODY}双方首发：吉林：卢伟、李涛技术统计(王鹏)\n")
+    assert body(document) == [f"{BODY}双方首发：吉林：卢伟、李涛"]
+    assert document.author == "王鹏"
+
+
 def test_everything_after_related_news_is_page_furniture() -> None:
     document = text_document(
         f"标题在这里\n{BODY}\n相关推荐\n另一篇新闻的标题很长很长。\n责任编辑：王五\n"
