@@ -123,6 +123,7 @@ def test_seed_page_metadata_is_kept() -> None:
         ("责任编辑：王小明 SF142", "editors", ["王小明"]),
         ("[责任编辑:赵丽]", "editors", ["赵丽"]),
         ("作者︱春春", "author", "春春"),
+        ("文章来源：某市植物保护总站", "source", "某市植物保护总站"),
         ("发布时间：2011-07-12 发布人：-大洋网-广州日报", "source", "大洋网-广州日报"),
         ("来源：深夜读书会 （微信帐号：shenyedushu）", "source", "深夜读书会"),
     ],
@@ -444,3 +445,14 @@ def test_a_record_scraped_as_one_line_keeps_its_paragraphs_and_loses_glued_promo
     document = parse(RawDocument(json.dumps(record, ensure_ascii=False), Kind.JSON, "x"))
     assert body(document) == story
     assert document.author == "王小明"
+
+
+def test_a_page_titled_only_by_its_site_takes_the_element_marked_as_title() -> None:
+    page = (
+        "<html><head><title>最新资讯</title></head><body>"
+        '<div><p class="title">七月份蔬菜病虫发生预报</p>'
+        f"<p>{BODY}</p><p>{SECOND}</p><p>{THIRD}</p></div></body></html>"
+    )
+    document = parse(RawDocument(page, Kind.HTML, "page"))
+    assert document.title == "七月份蔬菜病虫发生预报"
+    assert body(document)[0] == BODY

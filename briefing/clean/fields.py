@@ -20,7 +20,7 @@ _OUTLET_DATELINE = re.compile(rf"^([{HAN}A-Za-z]{{2,12}}?)\s*(?={_DATE}\s*(?:{_T
 # "来源：天天基金网", "作者：医技药剂党支部 | 浏览次数: 2168": a line made only of
 # key: value fields is page chrome; the values are the article's metadata.
 _FIELD_KEYS = (
-    "来源|來源|稿源|出处|发布人|發布人|发布单位|發布單位|发布机构|發布機構|作者|作者署名|文|撰文|采写|採寫|执笔|執筆|摄影|攝影|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
+    "文章来源|文章來源|信息来源|資訊來源|来源|來源|稿源|出处|发布人|發布人|发布单位|發布單位|发布机构|發布機構|作者|作者署名|文|撰文|采写|採寫|执笔|執筆|摄影|攝影|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
     "审核|审校|校对|监制|编审|发布时间|发布日期|發布時間|时间|時間|日期|浏览次数|浏览量|浏览|阅读|"
     "阅读量|点击|点击数|点击量|访问量|字号|字號|标签|標籤|关键词|關鍵詞|关键字|tags?"
 )
@@ -207,7 +207,7 @@ def _record_field(document: Document, key: str, value: str) -> None:
     value = value.strip("[]【】〔〕 ")  # [责任编辑:肖春芳]: the field's brackets
     if not value:
         return
-    if key in ("来源", "來源", "稿源", "出处"):
+    if key in ("来源", "來源", "稿源", "出处", "文章来源", "文章來源", "信息来源", "資訊來源"):
         document.source = document.source or _ACCOUNT_NOTE.sub("", value) or value
     elif key in ("发布人", "發布人", "发布单位", "發布單位", "发布机构", "發布機構"):
         # "发布人：-现代快报": who put the page up, the source when none is named

@@ -44,6 +44,7 @@ def from_html(html: str) -> Document:
     metadata = trafilatura.extract_metadata(_tree_of(html))
     document = from_blocks(markdown_blocks(extracted), guess_title=False)
     _merge_byline_metadata(document, html)
+    document.title = document.title or _titled_element(html, document)
     if metadata is not None:
         _merge_page_metadata(document, metadata)
     # Pages repeat the headline as a heading above the text: read it once.
@@ -123,6 +124,25 @@ _TITLE_SUFFIX = re.compile(r"\s*(?:\s\|\s|｜|\s?_\s?|\s-\s|\s—\s|--)\s*")
 
 
 _BYLINE_MAX_CHARS = 100
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline)(?:$|[\s_-])", re.I)
+_TITLE_MAX_CHARS = 60
+
+
+def _titled_element(html: str, document: Document) -> str:
+    """The headline of a page whose <title> and headings name only the site:
+    the element marked as the title (<p class="title">) above the story."""
+    tree = parse_page(html)
+    if tree is None:
+        return ""
+    story = next((b.text for b in document.blocks if not b.heading_level), "")[:12]
+    for element in tree.iter("p", "div", "span", "td", "strong"):
+        if _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            text = SPACES.sub(" ", element.text_content()).strip()
+            if 6 <= len(text) <= _TITLE_MAX_CHARS and re.search(f"[{HAN}]", text):
+                return text
+        if story and story in SPACES.sub("", element.text or ""):
+            break
+    return ""
 
 
 def _merge_byline_metadata(document: Document, html: str) -> None:
