@@ -71,6 +71,9 @@ FOURTH = "中国男足凭借张玉宁、武磊的进球在下半场一度取得2
         "Your browser does not appear to support Traditional Chinese. "
         "Would you like to go to CNA's English website?",
         "こちらのページは繁体字版です。日本語版「フォーカス台湾」に移動しますか。",
+        "收藏到云笔记",
+        "风险提示：市场有风险，投资需谨慎。本文内容仅供参考。",
+        "如发现违法或不良信息，请拨打电话010-1234567，我们将及时处理。",
     ],
 )
 def test_chrome_is_not_read(chrome: str) -> None:
@@ -117,11 +120,23 @@ def test_seed_page_metadata_is_kept() -> None:
         ("医技药剂党支部、药剂科供稿 摄影/张艳 编辑/苏芳", "editors", ["苏芳"]),
         ("执笔/叨叨姐、胡一刀&李小飞刀", "author", "叨叨姐、胡一刀、李小飞刀"),
         ("（作者为江苏省政府驻西北办事处副主任 刘浩春）", "author", "刘浩春"),
+        ("责任编辑：王小明 SF142", "editors", ["王小明"]),
+        ("[责任编辑:赵丽]", "editors", ["赵丽"]),
+        ("作者︱春春", "author", "春春"),
+        ("文章来源：某市植物保护总站", "source", "某市植物保护总站"),
+        ("发布时间：2011-07-12 发布人：-大洋网-广州日报", "source", "大洋网-广州日报"),
+        ("来源：深夜读书会 （微信帐号：shenyedushu）", "source", "深夜读书会"),
     ],
 )
 def test_metadata_lines(line: str, field: str, value: object) -> None:
     document = text_document(f"标题在这里\n{line}\n{BODY}\n")
     assert getattr(document, field) == value
+    assert body(document) == [BODY]
+
+
+def test_a_month_day_dateline_takes_the_year_of_the_headline() -> None:
+    document = text_document(f"财经早餐2024年8月31日星期六\n08-31 06:30 Wind EnRA+A-\n{BODY}\n")
+    assert document.published == datetime(2024, 8, 31, 6, 30)
     assert body(document) == [BODY]
 
 
@@ -154,6 +169,12 @@ def test_closing_name_in_brackets_is_the_author() -> None:
     assert body(document)[-1] == "实现轻松换新iPhone。"
     kept = text_document(f"标题在这里\n{BODY}\n7岁的小花（化名）\n")
     assert body(kept)[-1] == "7岁的小花（化名）"
+
+
+def test_a_page_link_fused_onto_the_last_words_is_not_read() -> None:
+    document = text_document(f"标题在这里\n{BODY}双方首发：吉林：卢伟、李涛技术统计(王鹏)\n")
+    assert body(document) == [f"{BODY}双方首发：吉林：卢伟、李涛"]
+    assert document.author == "王鹏"
 
 
 def test_everything_after_related_news_is_page_furniture() -> None:
@@ -415,3 +436,23 @@ def test_a_json_article_record_is_read_by_the_meaning_of_its_keys() -> None:
 def test_json_without_an_article_is_an_error() -> None:
     with pytest.raises(InputError, match="no article"):
         parse(RawDocument('{"items": [1, 2]}', Kind.JSON, "x"))
+
+
+def test_a_record_scraped_as_one_line_keeps_its_paragraphs_and_loses_glued_promos() -> None:
+    story = [BODY + SECOND, THIRD + FOURTH, BODY + THIRD]
+    content = " ".join(story) + "(王小明/台北報導) 新聞送上來！ 下載APP加LINE好友"
+    record = {"title": "一則新聞的標題", "content": content}
+    document = parse(RawDocument(json.dumps(record, ensure_ascii=False), Kind.JSON, "x"))
+    assert body(document) == story
+    assert document.author == "王小明"
+
+
+def test_a_page_titled_only_by_its_site_takes_the_element_marked_as_title() -> None:
+    page = (
+        "<html><head><title>最新资讯</title></head><body>"
+        '<div><p class="title">七月份蔬菜病虫发生预报</p>'
+        f"<p>{BODY}</p><p>{SECOND}</p><p>{THIRD}</p></div></body></html>"
+    )
+    document = parse(RawDocument(page, Kind.HTML, "page"))
+    assert document.title == "七月份蔬菜病虫发生预报"
+    assert body(document)[0] == BODY

@@ -20,7 +20,7 @@ _OUTLET_DATELINE = re.compile(rf"^([{HAN}A-Za-z]{{2,12}}?)\s*(?={_DATE}\s*(?:{_T
 # "来源：天天基金网", "作者：医技药剂党支部 | 浏览次数: 2168": a line made only of
 # key: value fields is page chrome; the values are the article's metadata.
 _FIELD_KEYS = (
-    "来源|來源|稿源|出处|作者|作者署名|文|撰文|采写|採寫|执笔|執筆|摄影|攝影|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
+    "文章来源|文章來源|信息来源|資訊來源|来源|來源|稿源|出处|发布人|發布人|发布单位|發布單位|发布机构|發布機構|作者|作者署名|文|撰文|采写|採寫|执笔|執筆|摄影|攝影|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯|"
     "审核|审校|校对|监制|编审|发布时间|发布日期|發布時間|时间|時間|日期|浏览次数|浏览量|浏览|阅读|"
     "阅读量|点击|点击数|点击量|访问量|字号|字號|标签|標籤|关键词|關鍵詞|关键字|tags?"
 )
@@ -48,6 +48,10 @@ _DESK_BYLINE = re.compile(
 _NAME_SLASH_OUTLET = re.compile(
     rf"^([{HAN}]{{2,4}})\s*[/／]\s*([{HAN}]{{2,10}}(?:报|報|网|網|社|台|刊))$"
 )
+# "(陳思豪/台北報導)" closing a story, on its last line or a line of its own.
+CLOSING_DESK = re.compile(
+    rf"[（(]([{HAN}]{{2,3}})\s*[/／]\s*[{HAN}]{{0,6}}(?:報導|报道|报导)[)）]$"
+)
 _DESK_REPORT = re.compile(rf"^[{HAN}]{{2,8}}\s*[/／]\s*(?:綜合報導|综合报道|報導|报道)$")
 _AGENCY = re.compile(
     rf"^[{HAN}]{{2,8}}(?:社|网|網|报|報|日报|日報|新闻|新聞|电视台|電視台|客户端)$"
@@ -56,7 +60,7 @@ LIST_SPLIT = re.compile(r"[;；,，、|｜\s]+")
 
 NOT_NAMES = frozenset(
     {"和", "整合", "综合", "整理", "网络整理", "报道", "摄影", "摄", "实习生", "通讯员"}
-    | {"我已授权", "原创", "本站", "小编", "佚名", "未知"}
+    | {"我已授权", "原创", "本站", "小编", "佚名", "未知", "作者", "記者", "记者", "编辑", "編輯"}
 )
 
 
@@ -65,7 +69,15 @@ _NAME_SPLIT = re.compile(r"[;；,，、|｜]+|(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
 
 def name_list(text: str) -> list[str]:
     """Names in a list: 张三、李四 / 张三 李四; "Vicky Xiao" stays one name."""
-    return [name for name in _NAME_SPLIT.split(text) if name and name not in NOT_NAMES]
+    return [
+        name
+        for name in _NAME_SPLIT.split(text)
+        if name and name not in NOT_NAMES and not _STAFF_CODE.fullmatch(name)
+    ]
+
+
+# "责任编辑：张恒星 SF142": a desk's internal code for its editor, not a name.
+_STAFF_CODE = re.compile(r"[A-Z]{1,4}\d{2,6}")
 
 
 # "…实现轻松换新iPhone。(李楠)": the writer's name closing the story.
@@ -74,8 +86,32 @@ CLOSING_NAME = re.compile(
 )
 
 
+# "08-31 06:30 Wind EnRA+A-": a digest's month-day dateline, then its outlet
+# and the page's font controls; the year is the one its headline gives.
+_YEARLESS_DATELINE = re.compile(
+    rf"^(\d{{1,2}})-(\d{{1,2}})\s+{_TIME}(?:\s+[\w+\-]{{1,16}}){{0,2}}$"
+)
+
+
+def _yearless_date(document: Document, text: str) -> bool:
+    match = _YEARLESS_DATELINE.match(text)
+    if match is None:
+        return False
+    month, day, hour, minute, second = match.groups()
+    headline = DATETIME.search(document.title)
+    if headline and (int(headline.group(2)), int(headline.group(3))) == (int(month), int(day)):
+        published = _datetime(headline.group(1), month, day, hour, minute, second)
+        document.published = document.published or published
+    return True
+
+
 def take_metadata(document: Document, text: str, before_body: bool) -> bool:
     """If ``text`` is a metadata line, record it and return True."""
+    if (match := CLOSING_DESK.search(text)) and match.start() == 0:
+        document.author = document.author or match.group(1)
+        return True
+    if before_body and _yearless_date(document, text):
+        return True
     dated = _OUTLET_DATELINE.match(text)
     if match := _DATELINE.match(text[dated.end(1) :] if dated else text):
         year, month, day, hour, minute, second, source = match.groups()
@@ -141,7 +177,7 @@ def _take_credits(document: Document, text: str) -> bool:
     return True
 
 
-_PIPED_KEY = re.compile(rf"({_FIELD_KEYS})\s*[|｜]\s*", re.I)
+_PIPED_KEY = re.compile(rf"({_FIELD_KEYS})\s*[|｜︱丨]\s*", re.I)
 
 
 def _take_fields(document: Document, text: str) -> bool:
@@ -163,11 +199,19 @@ def _take_fields(document: Document, text: str) -> bool:
     return True
 
 
+# "特稿痴迷者 （微信帐号：tegaocmz）": the outlet's account handle, not its name.
+_ACCOUNT_NOTE = re.compile(r"\s*[（(][^（）()]*(?:帐号|账号|帳號|微信号|公众号|ID)[^（）()]*[)）]$")
+
+
 def _record_field(document: Document, key: str, value: str) -> None:
+    value = value.strip("[]【】〔〕 ")  # [责任编辑:肖春芳]: the field's brackets
     if not value:
         return
-    if key in ("来源", "來源", "稿源", "出处"):
-        document.source = document.source or value
+    if key in ("来源", "來源", "稿源", "出处", "文章来源", "文章來源", "信息来源", "資訊來源"):
+        document.source = document.source or _ACCOUNT_NOTE.sub("", value) or value
+    elif key in ("发布人", "發布人", "发布单位", "發布單位", "发布机构", "發布機構"):
+        # "发布人：-现代快报": who put the page up, the source when none is named
+        document.source = document.source or value.lstrip("-－—_ ") or None
     elif key in ("作者", "作者署名", "文", "撰文", "采写", "採寫", "执笔", "執筆", "记者", "記者"):
         if value not in ("未知", "佚名"):
             document.author = document.author or value.split()[-1]

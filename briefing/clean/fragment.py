@@ -4,11 +4,41 @@ tags, as a whole page gets them."""
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 from briefing.clean.chrome import is_caption
 from briefing.clean.document import SPACES, Block, looks_like_heading
 
+if TYPE_CHECKING:
+    import lxml.html
+
 _HTML_CAPTION_MAX_CHARS = 40
+
+
+# C0 controls are never text, and lxml takes them into a tree it then cannot
+# serialise (trafilatura's own loader happened to drop them).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@cache
+def _parser() -> lxml.html.HTMLParser:
+    import lxml.html
+
+    # huge_tree: libxml2 otherwise stops at ~255 nested elements and silently
+    # drops everything deeper (pages built of nested layout <div>s do nest so).
+    return lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+
+
+def parse_page(html: str) -> lxml.html.HtmlElement | None:
+    """A whole page's tree, however deeply nested, or None if it is not HTML."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(_CONTROLS.sub("", html), parser=_parser())
+    except (lxml.etree.ParserError, ValueError):
+        return None
 
 
 # Elements that flow inside a paragraph; every other element is a block.
@@ -71,7 +101,9 @@ def fragment_blocks(html: str) -> list[str | Block]:
     import lxml.html
 
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(
+            _CONTROLS.sub("", html), create_parent="div", parser=_parser()
+        )
     except (lxml.etree.ParserError, ValueError):
         return [html]
     drop_image_captions(root)

@@ -14,7 +14,7 @@ from briefing.clean.fields import (
     parse_date,
     take_metadata,
 )
-from briefing.clean.fragment import drop_image_captions
+from briefing.clean.fragment import drop_image_captions, parse_page
 from briefing.clean.rules import from_blocks
 from briefing.clean.text import markdown_blocks
 from briefing.errors import InputError
@@ -26,8 +26,9 @@ def from_html(html: str) -> Document:
     import trafilatura
 
     html = _prepare_html(html)
+    # trafilatura is given our tree: its own parser has libxml2's depth limit.
     extracted = trafilatura.extract(
-        html,
+        _tree_of(html),
         output_format="markdown",
         include_comments=False,
         include_tables=False,
@@ -40,9 +41,10 @@ def from_html(html: str) -> Document:
         extracted = fallback
     if not extracted:
         raise InputError("no article text was found in the HTML page")
-    metadata = trafilatura.extract_metadata(html)
+    metadata = trafilatura.extract_metadata(_tree_of(html))
     document = from_blocks(markdown_blocks(extracted), guess_title=False)
     _merge_byline_metadata(document, html)
+    document.title = document.title or _titled_element(html, document)
     if metadata is not None:
         _merge_page_metadata(document, metadata)
     # Pages repeat the headline as a heading above the text: read it once.
@@ -50,6 +52,13 @@ def from_html(html: str) -> Document:
     head = [b for b in document.blocks[:3] if SPACES.sub("", b.text) != title]
     document.blocks = head + document.blocks[3:]
     return document
+
+
+def _tree_of(html: str) -> object:
+    """A fresh tree for trafilatura (which changes what it is given), or the
+    text itself when it is not HTML, for trafilatura to judge."""
+    tree = parse_page(html)
+    return html if tree is None else tree
 
 
 _EARLY_CLOSE = re.compile(r"(?i)</(?:html|body)\s*>")
@@ -60,15 +69,13 @@ def _prepare_html(html: str) -> str:
     """Remove what trafilatura keeps but a listener must not hear: readers'
     comments (toutiao, 163 and guancha mark them only by class names) and the
     caption paragraph portals put right under a photo."""
-    import lxml.etree
     import lxml.html
 
     # A header template that closes </html> early (gov.cn's) makes the parser
     # drop the whole article after it; the closing tags are implied anyway.
     html = _EARLY_CLOSE.sub("", html)
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+    tree = parse_page(html)
+    if tree is None:
         return html
     changed = _drop_comment_sections(tree) + drop_image_captions(tree)
     return lxml.html.tostring(tree, encoding="unicode") if changed else html
@@ -95,12 +102,8 @@ _PROSE_MIN_HAN = 20
 def _paragraphs_of(html: str) -> str:
     """The page's prose paragraphs, for pages trafilatura reads as all menu
     (gov.cn's 国务院公报 pages): every <p> with a sentence of Chinese in it."""
-    import lxml.etree
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+    tree = parse_page(html)
+    if tree is None:
         return ""
     paragraphs = []
     for element in tree.iter("p"):
@@ -121,6 +124,25 @@ _TITLE_SUFFIX = re.compile(r"\s*(?:\s\|\s|｜|\s?_\s?|\s-\s|\s—\s|--)\s*")
 
 
 _BYLINE_MAX_CHARS = 100
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline)(?:$|[\s_-])", re.I)
+_TITLE_MAX_CHARS = 60
+
+
+def _titled_element(html: str, document: Document) -> str:
+    """The headline of a page whose <title> and headings name only the site:
+    the element marked as the title (<p class="title">) above the story."""
+    tree = parse_page(html)
+    if tree is None:
+        return ""
+    story = next((b.text for b in document.blocks if not b.heading_level), "")[:12]
+    for element in tree.iter("p", "div", "span", "td", "strong"):
+        if _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            text = SPACES.sub(" ", element.text_content()).strip()
+            if 6 <= len(text) <= _TITLE_MAX_CHARS and re.search(f"[{HAN}]", text):
+                return text
+        if story and story in SPACES.sub("", element.text or ""):
+            break
+    return ""
 
 
 def _merge_byline_metadata(document: Document, html: str) -> None:
@@ -128,13 +150,9 @@ def _merge_byline_metadata(document: Document, html: str) -> None:
     作者：李四") along with the chrome; read the short lines above the story
     with the explicit metadata rules, filling only what is still missing.
     Lines below the story start are related-news lists and footers: not read."""
-    import lxml.etree
-    import lxml.html
-
     story = next((b.text for b in document.blocks if not b.heading_level), "")[:12]
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+    tree = parse_page(html)
+    if tree is None:
         return
     found = Document(title="", blocks=[])
     for element in tree.iter("p", "div", "span", "li", "td", "small", "em", "time"):

@@ -18,6 +18,7 @@ from briefing.clean.chrome import (
 )
 from briefing.clean.document import Block, Document, same_text
 from briefing.clean.fields import (
+    CLOSING_DESK,
     CLOSING_NAME,
     fused_title,
     joined_fields,
@@ -111,12 +112,14 @@ def from_blocks(
     # Headings left with no text after them (a trailing "留言") are page furniture.
     while document.blocks and document.blocks[-1].heading_level:
         document.dropped.append(document.blocks.pop().text)
-    if document.blocks and (match := CLOSING_NAME.search(document.blocks[-1].text)):
-        document.author = document.author or match.group(1)
-        document.blocks[-1].text = document.blocks[-1].text[: match.start()]
-    if document.blocks and (match := _FUSED_TAIL.search(document.blocks[-1].text)):
-        document.dropped.append(match.group(0))
-        document.blocks[-1].text = document.blocks[-1].text[: match.start()]
+    for closing in (CLOSING_NAME, CLOSING_DESK):
+        if document.blocks and (match := closing.search(document.blocks[-1].text)):
+            document.author = document.author or match.group(1)
+            document.blocks[-1].text = document.blocks[-1].text[: match.start()]
+    for tail in (_FUSED_TAIL, _FUSED_LINK_LABEL):
+        if document.blocks and (match := tail.search(document.blocks[-1].text)):
+            document.dropped.append(match.group(0))
+            document.blocks[-1].text = document.blocks[-1].text[: match.start()]
     return document
 
 
@@ -126,6 +129,11 @@ _FUSED_TAIL = re.compile(
     r"(?<=[。！？!?”」』])\s*(?:[（(][A-Z]{2,6}\d{2,8}[)）]|[^。！？!?，,：:；;、（）()“”「」\s]{1,24})$"
 )
 
+# A link of the page scraped onto the story's last words, whatever they end
+# with (…刘亚晖、莫伊索技术统计): the box score, live text or topic page.
+_FUSED_LINK_LABEL = re.compile(
+    r"(?<=\S)(?:技术统计|技術統計|文字直播|图文直播|圖文直播|进入专题|進入專題|点击进入|點擊進入)$"
+)
 
 _REPEAT_MIN_CHARS = 8
 

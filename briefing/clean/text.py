@@ -13,6 +13,7 @@ def text_blocks(text: str) -> list[Block]:
     """Paragraphs of plain text: one per line, except in hard-wrapped files,
     where lines that stop mid-sentence are joined to the next."""
     lines = [SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    lines = [part for line in lines for part in _flattened_paragraphs(line)]
     wrapped = _is_hard_wrapped(lines)
     blocks: list[Block] = []
     pending = ""
@@ -29,6 +30,27 @@ def text_blocks(text: str) -> list[Block]:
     if pending:
         blocks.append(Block(pending))
     return blocks
+
+
+# Records scraped as one line keep their paragraph breaks as a space after a
+# sentence's end (…權益。(陳思豪/台北報導) 你或許也想看) or before a list's
+# bullet (如下： • Step1 …): split there.
+_FLAT_BREAK = re.compile(r"(?<=[。！？」』)）])\s+(?=\S)|\s+(?=[•●▪■◆]\s)")
+_FLAT_MIN_CHARS = 200
+
+
+_PROMO_MAX_CHARS = 24
+
+
+def _flattened_paragraphs(line: str) -> list[str]:
+    if len(line) < _FLAT_MIN_CHARS or len(_FLAT_BREAK.findall(line)) < 2:
+        return [line]
+    parts = _FLAT_BREAK.split(line)
+    # The scrape glued the page's promos and buttons after the story's last
+    # sentence: short runs with no full stop (新聞送上來！ iOSAndroidAPP下載LINE好友).
+    while len(parts) > 1 and len(parts[-1]) <= _PROMO_MAX_CHARS and "。" not in parts[-1]:
+        parts.pop()
+    return parts
 
 
 def _join_lines(first: str, second: str) -> str:
