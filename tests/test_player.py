@@ -28,6 +28,9 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "player.png"
 PAGE = f"/episodes/{FIXTURE_STEM}.html"
+# a second, older episode: the index lists it after the fixture (newest first)
+OLDER_STEM = "older-briefing"
+OLDER_TITLE = "前一天的新闻"
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +39,7 @@ pytestmark = pytest.mark.browser
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     add_briefing(folder, FIXTURE_STEM)
+    add_briefing(folder, OLDER_STEM, title=OLDER_TITLE, published="2019-04-01T07:14:00+08:00")
     publish(PublishConfig(folder, base_url="http://127.0.0.1", title="江苏·听新闻"))
     return folder
 
@@ -188,6 +192,9 @@ def test_without_javascript_the_browsers_own_controls_remain(browser: Any, base_
         assert page.is_visible("audio.player-audio[controls]")
         assert page.is_hidden(".player-controls")
         assert page.locator(".cue").count() == 6  # the transcript is there as text
+        page.goto(base_url + "/index.html")  # each episode plays; no switch that cannot work
+        assert page.locator("audio.episode-audio[controls]").count() == 2
+        assert page.is_hidden(".continuous-play")
     finally:
         context.close()
 
@@ -397,3 +404,49 @@ def test_the_controls_stay_in_view_while_the_transcript_is_read(
         assert heading["y"] >= controls["y"] + controls["height"], "the target is under them"
     finally:
         context.close()
+
+
+PLAY_NEAR_THE_END = """async (index) => {
+  const audio = document.querySelectorAll('.episode-audio')[index];
+  await audio.play();
+  audio.currentTime = audio.duration - 0.3;
+}"""
+PLAYING = "(i) => { const a = document.querySelectorAll('.episode-audio')[i]; return !a.paused; }"
+
+
+def test_continuous_play_on_the_index_goes_on_to_the_next_older_episode(
+    page: Any, base_url: str
+) -> None:
+    page.goto(base_url + "/index.html")
+    switch = page.get_by_role("checkbox", name="连续播放")
+    switch.wait_for()
+    assert not switch.is_checked()  # opt-in
+    sources = page.eval_on_selector_all(".episode-audio", "(all) => all.map((a) => a.src)")
+    assert [Path(src).name for src in sources] == [f"{FIXTURE_STEM}.mp3", f"{OLDER_STEM}.mp3"]
+
+    # off: the newest episode ends and nothing else starts
+    page.evaluate(PLAY_NEAR_THE_END, 0)
+    page.wait_for_function("document.querySelectorAll('.episode-audio')[0].ended")
+    page.wait_for_timeout(300)
+    assert not page.evaluate(PLAYING, 1)
+
+    _tab_to(page, ".continuous-play-switch")
+    page.keyboard.press("Space")
+    assert switch.is_checked()
+    page.evaluate(PLAY_NEAR_THE_END, 0)
+    page.wait_for_function(PLAYING, arg=1)
+    assert page.evaluate("document.querySelectorAll('.episode-audio')[1].currentSrc") == sources[1]
+    assert page.evaluate("navigator.mediaSession.metadata.title") == OLDER_TITLE
+    page.wait_for_function(
+        "(title) => document.querySelector('.continuous-play-status').textContent.includes(title)",
+        arg=OLDER_TITLE,
+    )
+
+    page.reload()
+    switch.wait_for()
+    assert switch.is_checked()  # remembered across visits
+    _tab_to(page, ".continuous-play-switch")  # off again, and that is remembered too
+    page.keyboard.press("Space")
+    page.reload()
+    switch.wait_for()
+    assert not switch.is_checked()

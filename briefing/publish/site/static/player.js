@@ -10,6 +10,8 @@
  * Lock screens, headsets and car controls reach it through the Media Session:
  * they show the episode's title, source and cover, and their buttons play,
  * pause, skip 15 s and go to the previous or next chapter.
+ * On the index each episode has the browser's audio controls; with this script
+ * the lock screen names the one playing and 连续播放 goes on to the next.
  */
 (function () {
   "use strict";
@@ -191,14 +193,7 @@
   Player.prototype.initMediaSession = function () {
     if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") { return; }
     var self = this;
-    var root = this.root;
-    var artwork = root.getAttribute("data-artwork");
-    navigator.mediaSession.metadata = new MediaMetadata({
-      title: root.getAttribute("data-title") || document.title,
-      artist: root.getAttribute("data-artist") || "",
-      album: root.getAttribute("data-album") || "",
-      artwork: artwork ? [{ src: new URL(artwork, location.href).href }] : []
-    });
+    showOnLockScreen(this.root, this.root);
     var handlers = {
       play: function () { self.audio.play().catch(function () { /* needs a gesture */ }); },
       pause: function () { self.audio.pause(); },
@@ -220,6 +215,19 @@
       });
     }
   };
+
+  // What the lock screen shows: title and source from `episode`'s data attributes,
+  // album and cover from `channel`'s (the same element on an episode page).
+  function showOnLockScreen(episode, channel) {
+    if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") { return; }
+    var artwork = channel.getAttribute("data-artwork");
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: episode.getAttribute("data-title") || document.title,
+      artist: episode.getAttribute("data-artist") || "",
+      album: channel.getAttribute("data-album") || "",
+      artwork: artwork ? [{ src: new URL(artwork, location.href).href }] : []
+    });
+  }
 
   Player.prototype.renderMediaPosition = function () {
     if (!("mediaSession" in navigator) || !navigator.mediaSession.setPositionState) { return; }
@@ -354,9 +362,54 @@
     window.parent.postMessage({ briefingHeight: height }, "*");
   }
 
+  var CONTINUOUS_KEY = "briefing:continuous-play";
+
+  function remembered(key) {
+    try { return window.localStorage.getItem(key); } catch (error) { return null; } // storage off
+  }
+
+  function remember(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (error) { /* storage off: this visit only */ }
+  }
+
+  // The index: one episode plays at a time, the lock screen names it, and with
+  // 连续播放 on (remembered across visits) an episode that ends starts the next
+  // one down the list. The list is newest first, so "next" is the next older:
+  // the listener who starts at the top hears the news in the order the page
+  // (and a screen reader) presents it, from today's back, never a repeat.
+  function startEpisodeList(list) {
+    var audios = Array.prototype.slice.call(list.querySelectorAll(".episode-audio"));
+    var control = document.querySelector(".continuous-play");
+    var toggle = document.querySelector(".continuous-play-switch");
+    var status = document.querySelector(".continuous-play-status");
+    if (!audios.length || !control || !toggle) { return; }
+    control.hidden = false;
+    toggle.checked = remembered(CONTINUOUS_KEY) === "on";
+    toggle.addEventListener("change", function () {
+      remember(CONTINUOUS_KEY, toggle.checked ? "on" : "off");
+    });
+    audios.forEach(function (audio, index) {
+      var item = audio.closest("li");
+      audio.addEventListener("play", function () {
+        audios.forEach(function (other) { if (other !== audio) { other.pause(); } });
+        showOnLockScreen(item, list);
+      });
+      audio.addEventListener("ended", function () {
+        var next = audios[index + 1];
+        if (!toggle.checked || !next) { return; }
+        next.currentTime = 0;
+        next.play().then(function () {
+          if (status) { status.textContent = "连续播放：" + next.closest("li").getAttribute("data-title"); }
+        }).catch(function () { /* the browser wants a click first */ });
+      });
+    });
+  }
+
   function start() {
     var roots = document.querySelectorAll(".player");
     for (var i = 0; i < roots.length; i++) { roots[i].briefingPlayer = new Player(roots[i]); }
+    var list = document.querySelector(".episode-list");
+    if (list) { startEpisodeList(list); }
     reportHeight();
     if (window.ResizeObserver) { new ResizeObserver(reportHeight).observe(document.body); }
   }
