@@ -230,6 +230,10 @@ def _make_and_publish(root: Root, settings: Settings, store: JobStore, job: Job)
         force=True,  # a new version replaces the old files only once it is complete
         cache_dir=root.chunk_cache,
     )
+    # A run of this job killed outright (SIGKILL, a machine gone) could not
+    # remove its temporary files, and no other run writes these names.
+    for stale in folder.glob(f".{job.id}.*.part"):
+        stale.unlink(missing_ok=True)
     made = pipeline.make(config, JobProgress(store, job))
     content_hash = hashlib.sha256(made.files.transcript.read_bytes()).hexdigest()
     if content_hash != job.content_hash:
