@@ -160,7 +160,15 @@ _SCORE_AFTER = re.compile(
 )
 # Numbers you dial, read digit by digit with 幺: +86, mobiles, 010-12345678,
 # 400-820-8820, and digits after 电话/热线/拨打… or before 热线.
-_COUNTRY_CODE = re.compile(r"\+\s?(\d{1,3})(?=[\s-]?\d{5,})")
+# "+" and a country code, then the number within the country: +86 138 0013
+# 8000, +8613800138000, +86-10-12345678.
+_INTERNATIONAL = re.compile(r"(?<![\dA-Za-z])\+\s?(\d(?:[\s-]?\d){7,15})(?![\d.])")
+# E.164 country codes are prefix-free: 1 and 7 stand alone, these two-digit
+# ones stand alone, every other code has three digits.
+_TWO_DIGIT_COUNTRY_CODES = frozenset(
+    "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "  # noqa: SIM905
+    "60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split()
+)
 _PHONE = re.compile(
     r"(?<![\d\-])(?:1[3-9]\d(?:[\s-]?\d{4}){2}|0\d{2,3}-\d{7,8}|[48]00-?\d{3}-?\d{4})(?![\d\-])"
 )
@@ -348,9 +356,22 @@ def _read_scientific(match: re.Match[str]) -> str:
     return f"{read_decimal(mantissa)}乘十的{power}次方"
 
 
+def _read_international(match: re.Match[str]) -> str:
+    """加, the country code, then the rest digit by digit with 幺, its groups kept
+    apart by spaces (a hyphen between digits would be read as 至 or 减)."""
+    written = match.group(1)
+    digits = re.sub(r"[\s-]", "", written)
+    size = 1 if digits[0] in "17" else 2 if digits[:2] in _TWO_DIGIT_COUNTRY_CODES else 3
+    # Where the code's last digit is in what was written (separators included).
+    code_end = [index for index, char in enumerate(written) if char.isdigit()][size - 1] + 1
+    groups = re.split(r"[\s-]+", written[code_end:])
+    national = " ".join(read_digits(group, dialled=True) for group in groups if group)
+    return "加" + read_digits(digits[:size], dialled=True) + " " + national
+
+
 def _fix_dialled(text: str) -> str:
     """Phone and service numbers, digit by digit with 幺."""
-    text = _COUNTRY_CODE.sub(lambda m: "加" + read_digits(m.group(1), dialled=True), text)
+    text = _INTERNATIONAL.sub(_read_international, text)
     text = _PHONE.sub(lambda m: read_digits(m.group(0), dialled=True), text)
     text = _DIAL_CONTEXT.sub(
         lambda m: m.group(1) + m.group(2) + read_digits(m.group(3), dialled=True), text

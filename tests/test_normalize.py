@@ -291,3 +291,30 @@ def test_reading_comparison_counts_ling_alike_and_unread_digits_as_wrong() -> No
     bench = _bench()
     assert bench.reading("二〇一九年") == bench.reading("二零一九年")
     assert bench.reading("2019年") != bench.reading("二零一九年")
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("拨打+8613800138000", "拨打加八六 幺三八零零幺三八零零零"),
+        ("+86 138 0013 8000", "加八六 幺三八 零零幺三 八零零零"),
+        ("电话：+86-10-12345678", "电话：加八六 幺零 幺二三四五六七八"),
+        ("+1 212 555 0100", "加幺 二幺二 五五五 零幺零零"),
+        ("+44 20 7946 0958", "加四四 二零 七九四六 零九五八"),
+    ],
+)
+def test_an_international_number_is_its_country_code_then_digits_dialled(
+    written: str, spoken: str
+) -> None:
+    # E.164 codes are prefix-free: 86 is China's whatever digits follow it.
+    assert normalize(written) == spoken
+
+
+@given(
+    st.sampled_from(["1", "7", "44", "86", "852", "971"]),
+    st.text("0123456789", min_size=8, max_size=12),
+)
+def test_the_country_code_is_never_run_into_the_number(code: str, national: str) -> None:
+    assert normalize(f"+{code}{national}").startswith(
+        "加" + "".join("零幺二三四五六七八九"[int(d)] for d in code) + " "
+    )
