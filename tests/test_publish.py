@@ -16,6 +16,7 @@ from publish_helpers import FIXTURE, FIXTURE_STEM, add_briefing, read_metadata, 
 from briefing.cli import cli
 from briefing.errors import InputError, OutputError
 from briefing.publish import STATE_FILE, PublishConfig, publish, slugify, unique_slug
+from briefing.sidecars import METADATA_SUFFIX
 
 BASE = "https://news.example.com/listen"
 
@@ -439,6 +440,21 @@ def test_publish_works_on_a_folder_of_the_fixture_as_shipped(tmp_path: Path) -> 
     assert page.count('class="chapter"') == 3
     assert page.count('class="cue"') == 6
     assert f'src="../{FIXTURE_STEM}.mp3"' in page
+
+
+def test_a_briefing_without_its_optional_sidecars_publishes_without_their_links(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    record = site / f"{FIXTURE_STEM}{METADATA_SUFFIX}"
+    metadata = read_metadata(record)
+    for role in ("srt", "transcript"):  # only audio and vtt are required
+        (site / metadata["files"].pop(role)).unlink()
+    write_metadata(record, metadata)
+    _publish(site)
+    page = (site / "episodes" / f"{FIXTURE_STEM}.html").read_text("utf-8")
+    assert "字幕（WebVTT）" in page and "字幕（SRT）" not in page and "文字稿（TXT）" not in page
 
 
 # --- transcript paragraphs ----------------------------------------------------------------------
